@@ -1,0 +1,2 @@
+//! Virtual patients: covariate and parameter distributions, generation, eligibility
+//! screening, frozen cohorts.

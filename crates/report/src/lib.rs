@@ -1,0 +1,1 @@
+//! A results folder → one self-contained HTML report.

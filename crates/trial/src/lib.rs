@@ -1,0 +1,2 @@
+//! Trials: enrollment, randomization, follow-up, endpoints, counterfactual twins, replicates,
+//! results datasets.
