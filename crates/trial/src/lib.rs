@@ -1,2 +1,9 @@
 //! Trials: enrollment, randomization, follow-up, endpoints, counterfactual twins, replicates,
 //! results datasets.
+//!
+//! Built so far: [`allocation`] (randomization schemes), [`datasets`] (ADaM datasets written to
+//! CSV and Parquet), [`results`] (results folder: manifest, shards, atomic writes).
+
+pub mod allocation;
+pub mod datasets;
+pub mod results;

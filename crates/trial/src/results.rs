@@ -1,0 +1,312 @@
+//! The results folder: atomic file writes, `manifest.json`, shard specs and the merge of shard
+//! outputs.
+//!
+//! Sharding: shard `i/N` holds the patients whose id satisfies `id % N == i` (round-robin, not
+//! contiguous ranges), so expensive patients are spread evenly and a shard's share does not
+//! depend on the total count. Outputs of shards are merged by patient id, never by completion
+//! order, so the merged output is byte-identical to an unsharded run.
+
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+use thiserror::Error;
+
+/// Writes `bytes` to `path` atomically: first to a temporary file in the same folder (hidden,
+/// named after the target and the process id), flushed to disk, then renamed over `path`. A
+/// crash leaves at most a stray temporary file, never a half-written `path`; files already
+/// written are untouched.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other(format!("{} is not a file path", path.display())))?
+        .to_string_lossy();
+    let temporary = folder.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        // Best effort: do not leave the temporary file behind; the original error is reported.
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Errors of the results-folder helpers.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ResultsError {
+    /// A `--shard` value that is not `i/N` with `0 ≤ i < N`.
+    #[error("shard {given:?}: expected i/N with 0 <= i < N and N >= 1 (e.g. 0/4)")]
+    BadShard {
+        /// The text given.
+        given: String,
+    },
+    /// The same patient id appears in two shard outputs.
+    #[error("patient {id} appears in shard {first} and in shard {second}")]
+    DuplicatePatient {
+        /// Patient id.
+        id: u64,
+        /// First shard holding it.
+        first: usize,
+        /// Second shard holding it.
+        second: usize,
+    },
+}
+
+/// One shard of a run: patients with `id % count == index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardSpec {
+    index: u64,
+    count: u64,
+}
+
+impl ShardSpec {
+    /// The whole run as one shard (0/1).
+    pub const WHOLE: ShardSpec = ShardSpec { index: 0, count: 1 };
+
+    /// A shard, checked: `count ≥ 1` and `index < count`.
+    pub fn new(index: u64, count: u64) -> Option<Self> {
+        (count >= 1 && index < count).then_some(Self { index, count })
+    }
+
+    /// Index of this shard (0-based).
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// Number of shards.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether patient `id` belongs to this shard.
+    pub fn contains(&self, id: u64) -> bool {
+        id % self.count == self.index
+    }
+}
+
+impl std::str::FromStr for ShardSpec {
+    type Err = ResultsError;
+
+    /// Parses `i/N`, e.g. `0/4` … `3/4`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ResultsError::BadShard {
+            given: s.to_owned(),
+        };
+        let (i, n) = s.trim().split_once('/').ok_or_else(bad)?;
+        let index = i.trim().parse().map_err(|_| bad())?;
+        let count = n.trim().parse().map_err(|_| bad())?;
+        ShardSpec::new(index, count).ok_or_else(bad)
+    }
+}
+
+impl std::fmt::Display for ShardSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Merges per-shard records into one list sorted by patient id. Records of one patient keep
+/// their order within their shard (stable sort); a patient found in two shards is an error.
+/// The result does not depend on the order in which shards finished.
+pub fn merge_by_patient<T>(
+    shards: Vec<Vec<T>>,
+    patient_id: impl Fn(&T) -> u64,
+) -> Result<Vec<T>, ResultsError> {
+    let mut owner = std::collections::BTreeMap::<u64, usize>::new();
+    for (shard, records) in shards.iter().enumerate() {
+        for record in records {
+            let id = patient_id(record);
+            let first = *owner.entry(id).or_insert(shard);
+            if first != shard {
+                return Err(ResultsError::DuplicatePatient {
+                    id,
+                    first: first.min(shard),
+                    second: first.max(shard),
+                });
+            }
+        }
+    }
+    let mut all: Vec<T> = shards.into_iter().flatten().collect();
+    all.sort_by_key(|r| patient_id(r));
+    Ok(all)
+}
+
+/// `manifest.json`: what produced a results folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// immunotrial version (crate version).
+    pub version: String,
+    /// Git commit of the build, when known.
+    pub git_hash: Option<String>,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time of the run in seconds.
+    pub wall_time_s: f64,
+    /// The command line, one argument per entry.
+    pub command_line: Vec<String>,
+    /// The shard this folder holds (`"0/1"` for a whole run).
+    pub shard: String,
+}
+
+impl Manifest {
+    /// A manifest for this build and process: version from the crate, git hash from
+    /// [`git_hash`], command line from the process arguments.
+    pub fn for_this_run(seed: u64, threads: usize, wall_time_s: f64, shard: ShardSpec) -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            git_hash: git_hash(),
+            seed,
+            threads,
+            wall_time_s,
+            command_line: std::env::args().collect(),
+            shard: shard.to_string(),
+        }
+    }
+
+    /// Writes the manifest as pretty JSON to `folder/manifest.json`, atomically.
+    pub fn write(&self, folder: &Path) -> std::io::Result<()> {
+        let mut json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        json.push(b'\n');
+        write_atomically(&folder.join("manifest.json"), &json)
+    }
+}
+
+/// Environment variable read at build time for the git hash (set it in CI or release builds).
+pub const GIT_HASH_ENV: &str = "IMMUNOTRIAL_GIT_HASH";
+
+/// The git commit of this build: `IMMUNOTRIAL_GIT_HASH` at build time if set, else
+/// `git rev-parse HEAD` run now, else `None` (outside a checkout, or without git). Never fails.
+pub fn git_hash() -> Option<String> {
+    if let Some(hash) = option_env!("IMMUNOTRIAL_GIT_HASH").filter(|h| !h.is_empty()) {
+        return Some(hash.to_owned());
+    }
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let hash = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (!hash.is_empty()).then_some(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_specs_parse_and_reject_bad_input() {
+        let s: ShardSpec = "2/4".parse().unwrap();
+        assert_eq!((s.index(), s.count()), (2, 4));
+        assert!(s.contains(6) && !s.contains(7));
+        assert_eq!(s.to_string(), "2/4");
+        for bad in ["4/4", "1/0", "a/2", "1", "-1/3", "1/2/3", ""] {
+            assert_eq!(
+                bad.parse::<ShardSpec>(),
+                Err(ResultsError::BadShard {
+                    given: bad.to_owned()
+                }),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_patient_is_in_exactly_one_shard() {
+        let count = 5;
+        for id in 0..100u64 {
+            let owners = (0..count)
+                .filter(|&i| ShardSpec::new(i, count).unwrap().contains(id))
+                .count();
+            assert_eq!(owners, 1);
+        }
+    }
+
+    /// A synthetic per-patient output: several rows per patient, in a patient-specific order.
+    fn rows_of(id: u64) -> Vec<(u64, u64)> {
+        (0..(id % 3 + 1))
+            .map(|k| (id, 10 * id + (k * 7) % 5))
+            .collect()
+    }
+
+    #[test]
+    fn merging_shards_in_any_completion_order_equals_the_unsharded_run() {
+        let ids: Vec<u64> = (0..40).collect();
+        let unsharded: Vec<(u64, u64)> = ids.iter().flat_map(|&id| rows_of(id)).collect();
+        let count = 3;
+        let mut shards: Vec<Vec<(u64, u64)>> = (0..count)
+            .map(|i| {
+                let spec = ShardSpec::new(i, count).unwrap();
+                ids.iter()
+                    .filter(|&&id| spec.contains(id))
+                    .flat_map(|&id| rows_of(id))
+                    .collect()
+            })
+            .collect();
+        shards.reverse(); // shards finish in some other order
+        let merged = merge_by_patient(shards, |r| r.0).unwrap();
+        assert_eq!(merged, unsharded);
+    }
+
+    #[test]
+    fn a_patient_in_two_shards_is_an_error() {
+        let shards = vec![vec![(1u64, 0u64), (2, 0)], vec![(3, 0)], vec![(2, 1)]];
+        assert_eq!(
+            merge_by_patient(shards, |r| r.0),
+            Err(ResultsError::DuplicatePatient {
+                id: 2,
+                first: 0,
+                second: 2
+            })
+        );
+    }
+
+    #[test]
+    fn manifest_round_trips_through_json_and_is_written_atomically() {
+        let folder = tempfile::tempdir().unwrap();
+        let manifest = Manifest::for_this_run(42, 4, 1.5, ShardSpec::WHOLE);
+        manifest.write(folder.path()).unwrap();
+        let text = std::fs::read_to_string(folder.path().join("manifest.json")).unwrap();
+        let back: Manifest = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, manifest);
+        assert_eq!(back.seed, 42);
+        assert_eq!(back.shard, "0/1");
+        let names: Vec<_> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("manifest.json")]);
+    }
+
+    #[test]
+    fn git_hash_does_not_fail_outside_a_checkout() {
+        // Whatever the environment, this returns (Some hash of 40 hex digits, or None).
+        if let Some(hash) = git_hash() {
+            assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{hash}");
+        }
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("data.csv");
+        write_atomically(&path, b"first").unwrap();
+        // Writing into a folder that does not exist fails without touching anything else.
+        let missing = folder.path().join("missing").join("data.csv");
+        assert!(write_atomically(&missing, b"second").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        write_atomically(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+    }
+}
