@@ -115,7 +115,11 @@ fn subject(id: u64, arm: i64, death_day: Option<i64>) -> SubjectRecord {
         subject_id: id,
         site_id: "01".into(),
         age_years: 60 + id as u32,
-        sex: if id.is_multiple_of(2) { Sex::Male } else { Sex::Female },
+        sex: if id.is_multiple_of(2) {
+            Sex::Male
+        } else {
+            Sex::Female
+        },
         weight_kg: 70.5 + id as f64,
         abo: AboGroup::A,
         hypertension: id.is_multiple_of(3),
