@@ -72,6 +72,14 @@ pub enum AllocationError {
         /// The offending weight.
         weight: f64,
     },
+    /// The number of minimisation weights differs from the number of factors.
+    #[error("minimisation has {factors} factors but {weights} weights")]
+    WeightCount {
+        /// Number of factors.
+        factors: usize,
+        /// Number of weights.
+        weights: usize,
+    },
     /// A patient's factor levels do not match the design's factors.
     #[error(
         "patient {patient_id}: expected {expected} factor levels, got {got}, or a level out of range"
@@ -226,9 +234,9 @@ impl Minimisation {
             return Err(AllocationError::BadPreferredProbability { p: p_preferred });
         }
         if weights.len() != factors.levels().len() {
-            return Err(AllocationError::BadFactorWeight {
-                factor: weights.len().min(factors.levels().len()),
-                weight: f64::NAN,
+            return Err(AllocationError::WeightCount {
+                factors: factors.levels().len(),
+                weights: weights.len(),
             });
         }
         if let Some((factor, &weight)) = weights

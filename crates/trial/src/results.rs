@@ -38,6 +38,53 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// A results folder being filled: datasets go in as `NAME.csv` (and `NAME.parquet` with the
+/// `parquet` feature), each written atomically, so files already written survive a later
+/// failure and no half-written file ever carries a final name.
+#[derive(Debug, Clone)]
+pub struct ResultsFolder {
+    path: std::path::PathBuf,
+}
+
+impl ResultsFolder {
+    /// Creates the folder (and its parents) if needed.
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(path)?;
+        Ok(Self {
+            path: path.to_owned(),
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `dataset` as `NAME.csv` and, with the `parquet` feature, `NAME.parquet`; returns
+    /// the paths written, in that order.
+    pub fn write_dataset(
+        &self,
+        dataset: &crate::datasets::Dataset,
+    ) -> Result<Vec<std::path::PathBuf>, crate::datasets::DatasetError> {
+        let csv = self.path.join(format!("{}.csv", dataset.name()));
+        dataset.write_csv(&csv)?;
+        #[allow(unused_mut)] // mutated only with the parquet feature
+        let mut written = vec![csv];
+        #[cfg(feature = "parquet")]
+        {
+            let parquet = self.path.join(format!("{}.parquet", dataset.name()));
+            crate::datasets::parquet::write_parquet(dataset, &parquet)?;
+            written.push(parquet);
+        }
+        Ok(written)
+    }
+
+    /// Writes `manifest.json`.
+    pub fn write_manifest(&self, manifest: &Manifest) -> std::io::Result<()> {
+        manifest.write(&self.path)
+    }
+}
+
 /// Errors of the results-folder helpers.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ResultsError {
@@ -295,6 +342,39 @@ mod tests {
         if let Some(hash) = git_hash() {
             assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{hash}");
         }
+    }
+
+    #[test]
+    fn a_results_folder_holds_only_complete_files() {
+        use crate::datasets::{Column, Dataset};
+        let root = tempfile::tempdir().unwrap();
+        let folder = ResultsFolder::create(&root.path().join("run").join("out")).unwrap();
+        let dataset = Dataset::new(
+            "ADSL",
+            "Subject-Level Analysis Dataset",
+            vec![Column::int("AGE", "Age", vec![Some(70), None])],
+        )
+        .unwrap();
+        let written = folder.write_dataset(&dataset).unwrap();
+        assert_eq!(written[0], folder.path().join("ADSL.csv"));
+        // A lone missing value is written as "" (an empty line would be skipped by readers).
+        assert_eq!(
+            std::fs::read_to_string(&written[0]).unwrap(),
+            "AGE\n70\n\"\"\n"
+        );
+        folder
+            .write_manifest(&Manifest::for_this_run(1, 1, 0.0, ShardSpec::WHOLE))
+            .unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected = vec!["ADSL.csv", "manifest.json"];
+        if cfg!(feature = "parquet") {
+            expected.insert(1, "ADSL.parquet");
+        }
+        assert_eq!(names, expected);
     }
 
     #[test]

@@ -317,6 +317,13 @@ fn invalid_designs_are_rejected() {
         Err(AllocationError::BadFactorWeight { factor: 0, .. })
     ));
     assert_eq!(
+        Minimisation::new(Factors::new(vec![2, 3]).unwrap(), vec![1.0], 0.8),
+        Err(AllocationError::WeightCount {
+            factors: 2,
+            weights: 1
+        })
+    );
+    assert_eq!(
         Factors::new(vec![2, 0]),
         Err(AllocationError::EmptyFactor { factor: 1 })
     );
