@@ -2,8 +2,10 @@
 //! results datasets.
 //!
 //! Built so far: [`allocation`] (randomization schemes), [`datasets`] (ADaM datasets written to
-//! CSV and Parquet), [`results`] (results folder: manifest, shards, atomic writes).
+//! CSV and Parquet), [`endpoints`] (time-to-event and binary endpoints of one patient),
+//! [`results`] (results folder: manifest, shards, atomic writes).
 
 pub mod allocation;
 pub mod datasets;
+pub mod endpoints;
 pub mod results;
