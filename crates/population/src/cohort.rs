@@ -92,7 +92,7 @@ mod tests {
         write_cohort(&path, &cohort).unwrap();
         assert_eq!(read_cohort(&path).unwrap(), cohort);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("patient_id,age_years,sex,weight_kg,abo,hypertension,"));
+        assert!(text.starts_with("patient_id,age_years,sex,height_m,bmi_kg_m2,weight_kg,abo,"));
     }
 
     #[test]

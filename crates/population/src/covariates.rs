@@ -61,7 +61,11 @@ pub struct Covariates {
     pub age_years: f64,
     /// Sex.
     pub sex: Sex,
-    /// Body weight in kg.
+    /// Height in m.
+    pub height_m: f64,
+    /// Body-mass index, kg/m² (≥ 30 exactly when `obesity`).
+    pub bmi_kg_m2: f64,
+    /// Body weight in kg (= BMI × height²).
     pub weight_kg: f64,
     /// ABO blood group.
     pub abo: AboGroup,
@@ -75,6 +79,14 @@ pub struct Covariates {
     pub chronic_lung_disease: bool,
     /// Immunosuppression (drugs, transplant, haematological cancer, HIV with low CD4).
     pub immunosuppression: bool,
+    /// Chronic cardiovascular disease (coronary or heart failure).
+    pub cardiovascular_disease: bool,
+    /// Chronic kidney disease.
+    pub chronic_kidney_disease: bool,
+    /// History of severe reactions to blood products (a common plasma-trial exclusion).
+    pub blood_product_hypersensitivity: bool,
+    /// Pregnant (only women under 50 years can be).
+    pub pregnant: bool,
     /// Incubation period: infection to symptom onset, days.
     pub incubation_days: f64,
     /// Symptom onset to presentation (hospital or ICU admission, or the outpatient enrollment
@@ -89,7 +101,7 @@ impl Covariates {
         self.age_years.floor() as u32
     }
 
-    /// Number of the five tracked comorbidities present.
+    /// Number of the seven tracked comorbidities present.
     pub fn comorbidity_count(&self) -> u32 {
         [
             self.hypertension,
@@ -97,6 +109,8 @@ impl Covariates {
             self.obesity,
             self.chronic_lung_disease,
             self.immunosuppression,
+            self.cardiovascular_disease,
+            self.chronic_kidney_disease,
         ]
         .into_iter()
         .map(u32::from)

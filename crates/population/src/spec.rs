@@ -17,8 +17,9 @@ pub const MAX_AGE_YEARS: f64 = 100.0;
 /// Age at which comorbidity prevalences switch to the older band, years (a common reporting
 /// cut-off in COVID-19 cohorts).
 pub const OLDER_BAND_FROM_YEARS: f64 = 65.0;
-/// Lightest and heaviest body weight sampled, kg (assumption: plausible adult range).
-pub const WEIGHT_BOUNDS_KG: (f64, f64) = (40.0, 200.0);
+/// Youngest age at which pregnancy is sampled is [`MIN_AGE_YEARS`]; the oldest, years
+/// (assumption: pregnancy after 50 is negligible for a trial population).
+pub const PREGNANCY_MAX_AGE_YEARS: f64 = 50.0;
 /// Rejection-sampling attempts for a truncated normal before falling back to clamping. With the
 /// bounds used here the mass inside is > 0.98, so the fallback is never reached in practice; it
 /// only keeps sampling total.
@@ -143,12 +144,8 @@ pub struct PopulationSpec {
     pub age_years: Sourced<TruncatedNormal>,
     /// Fraction of men.
     pub male_fraction: Sourced<f64>,
-    /// Body weight of men without obesity, kg.
-    pub weight_kg_male: Sourced<TruncatedNormal>,
-    /// Body weight of women without obesity, kg.
-    pub weight_kg_female: Sourced<TruncatedNormal>,
-    /// Factor on the mean weight of a patient with obesity.
-    pub obesity_weight_factor: Sourced<f64>,
+    /// Height and BMI (weight = BMI × height²).
+    pub body: Body,
     /// ABO frequencies in the order O, A, B, AB (sum 1).
     pub abo_frequencies: Sourced<[f64; 4]>,
     /// Hypertension.
@@ -161,6 +158,14 @@ pub struct PopulationSpec {
     pub chronic_lung_disease: Sourced<Prevalence>,
     /// Immunosuppression.
     pub immunosuppression: Sourced<Prevalence>,
+    /// Chronic cardiovascular disease.
+    pub cardiovascular_disease: Sourced<Prevalence>,
+    /// Chronic kidney disease.
+    pub chronic_kidney_disease: Sourced<Prevalence>,
+    /// History of severe reactions to blood products.
+    pub blood_product_hypersensitivity: Sourced<Prevalence>,
+    /// Probability that a woman under [`PREGNANCY_MAX_AGE_YEARS`] is pregnant.
+    pub pregnant_if_female_under_50: Sourced<f64>,
     /// Incubation period, days.
     pub incubation_days: Sourced<LogNormal>,
     /// Symptom onset to presentation, days.
@@ -171,10 +176,58 @@ pub struct PopulationSpec {
 const LAUER_2020: &str = "Lauer et al., Ann Intern Med 2020;172:577, log-normal fit (meanlog 1.621, sdlog 0.418): median 5.1 d, 97.5th percentile 11.5 d";
 /// Italian ABO frequencies (Rh+ and Rh− summed).
 const ABO_ITALY: &str = "Italy, blood donors (AVIS) as tabulated in 'Blood type distribution by country': O 46%, A 42%, B 9%, AB 3% (approximate)";
-/// Body weight: not from a fitted table.
-const WEIGHT_ASSUMPTION: &str = "assumption: approximate European adult body weight (Eurostat EHIS 2019 BMI levels), SD 13 kg; verify";
-const OBESITY_WEIGHT_ASSUMPTION: &str =
-    "assumption: BMI >= 30 raises mean weight by about a quarter";
+/// Height and BMI by sex and obesity: not from a fitted table.
+const HEIGHT_ASSUMPTION: &str = "assumption: approximate Italian adult height (NCD-RisC, eLife 2016;5:e13410, cohorts born 1940-1970); verify";
+const BMI_ASSUMPTION: &str =
+    "assumption: BMI of adults without / with obesity (BMI < 30 / >= 30); verify";
+
+/// Body size: height by sex, BMI by obesity status; weight = BMI × height². Sampling BMI on the
+/// side of 30 that the obesity flag says keeps weight, BMI and the flag consistent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Body {
+    /// Height of men, m.
+    pub height_m_male: Sourced<TruncatedNormal>,
+    /// Height of women, m.
+    pub height_m_female: Sourced<TruncatedNormal>,
+    /// BMI without obesity, kg/m² (upper bound just under 30).
+    pub bmi_not_obese: Sourced<TruncatedNormal>,
+    /// BMI with obesity, kg/m² (lower bound 30).
+    pub bmi_obese: Sourced<TruncatedNormal>,
+}
+
+/// BMI from which a patient counts as obese (WHO), kg/m².
+pub const OBESITY_BMI: f64 = 30.0;
+
+/// Adult body size used by every built-in population.
+fn adult_body() -> Body {
+    let normal = |mean, sd, min, max, source| Sourced {
+        value: TruncatedNormal { mean, sd, min, max },
+        source,
+    };
+    Body {
+        height_m_male: normal(1.75, 0.07, 1.45, 2.10, HEIGHT_ASSUMPTION),
+        height_m_female: normal(1.62, 0.065, 1.40, 1.95, HEIGHT_ASSUMPTION),
+        bmi_not_obese: normal(25.5, 2.8, 16.0, OBESITY_BMI - 1e-9, BMI_ASSUMPTION),
+        bmi_obese: normal(34.0, 3.5, OBESITY_BMI, 60.0, BMI_ASSUMPTION),
+    }
+}
+
+/// Rare conditions, the same in every built-in population.
+const HYPERSENSITIVITY_ASSUMPTION: &str =
+    "assumption: a history of severe reactions to blood products is rare (~0.5%)";
+const PREGNANCY_ASSUMPTION: &str =
+    "assumption: ~2% of women aged 18-49 in a COVID-19 trial population are pregnant";
+
+fn hypersensitivity() -> Sourced<Prevalence> {
+    prevalence(0.005, 0.005, HYPERSENSITIVITY_ASSUMPTION)
+}
+
+fn pregnancy() -> Sourced<f64> {
+    Sourced {
+        value: 0.02,
+        source: PREGNANCY_ASSUMPTION,
+    }
+}
 
 /// Incubation period: Lauer et al. 2020, log-normal with meanlog 1.621 and sdlog 0.418.
 fn lauer_incubation() -> Sourced<LogNormal> {
@@ -194,20 +247,6 @@ fn abo_italy() -> Sourced<[f64; 4]> {
     }
 }
 
-fn weights(male_mean: f64, female_mean: f64) -> [Sourced<TruncatedNormal>; 2] {
-    let (min, max) = WEIGHT_BOUNDS_KG;
-    let weight = |mean| Sourced {
-        value: TruncatedNormal {
-            mean,
-            sd: 13.0,
-            min,
-            max,
-        },
-        source: WEIGHT_ASSUMPTION,
-    };
-    [weight(male_mean), weight(female_mean)]
-}
-
 fn prevalence(under_65: f64, from_65: f64, source: &'static str) -> Sourced<Prevalence> {
     Sourced {
         value: Prevalence { under_65, from_65 },
@@ -218,7 +257,6 @@ fn prevalence(under_65: f64, from_65: f64, source: &'static str) -> Sourced<Prev
 /// Hospitalised patients with severe COVID-19 in 2020 (RECOVERY-like; the population of the
 /// Italian and Brazilian plasma/MSC trials).
 pub fn hospitalized_severe_2020() -> PopulationSpec {
-    let [weight_kg_male, weight_kg_female] = weights(80.0, 66.0);
     PopulationSpec {
         name: "hospitalized_severe_2020",
         description: "hospitalised adults with severe COVID-19, 2020 (RECOVERY dexamethasone trial baseline)",
@@ -235,12 +273,7 @@ pub fn hospitalized_severe_2020() -> PopulationSpec {
             value: 0.64,
             source: "RECOVERY, N Engl J Med 2021;384:693, Table 1: 64% male",
         },
-        weight_kg_male,
-        weight_kg_female,
-        obesity_weight_factor: Sourced {
-            value: 1.25,
-            source: OBESITY_WEIGHT_ASSUMPTION,
-        },
+        body: adult_body(),
         abo_frequencies: abo_italy(),
         hypertension: prevalence(
             0.35,
@@ -263,6 +296,18 @@ pub fn hospitalized_severe_2020() -> PopulationSpec {
             "RECOVERY, N Engl J Med 2021;384:693, Table 1: chronic lung disease 21% overall; split by age band is an assumption",
         ),
         immunosuppression: prevalence(0.04, 0.06, "assumption: ~5% overall"),
+        cardiovascular_disease: prevalence(
+            0.15,
+            0.38,
+            "RECOVERY, N Engl J Med 2021;384:693, Table 1: chronic heart disease ~27% overall (approximate); split by age band is an assumption",
+        ),
+        chronic_kidney_disease: prevalence(
+            0.04,
+            0.11,
+            "RECOVERY, N Engl J Med 2021;384:693, Table 1: severe kidney impairment ~8% overall (approximate); split by age band is an assumption",
+        ),
+        blood_product_hypersensitivity: hypersensitivity(),
+        pregnant_if_female_under_50: pregnancy(),
         incubation_days: lauer_incubation(),
         onset_to_presentation_days: Sourced {
             value: LogNormal::from_median_iqr(8.0, 6.0, 11.0),
@@ -273,7 +318,6 @@ pub fn hospitalized_severe_2020() -> PopulationSpec {
 
 /// Critically ill patients admitted to intensive care (Lombardy, spring 2020).
 pub fn icu_critical() -> PopulationSpec {
-    let [weight_kg_male, weight_kg_female] = weights(82.0, 68.0);
     PopulationSpec {
         name: "icu_critical",
         description: "critically ill adults admitted to ICU (Lombardy ICU network, Feb-Mar 2020)",
@@ -291,12 +335,7 @@ pub fn icu_critical() -> PopulationSpec {
             value: 0.82,
             source: "Grasselli et al., JAMA 2020;323:1574: 82% male",
         },
-        weight_kg_male,
-        weight_kg_female,
-        obesity_weight_factor: Sourced {
-            value: 1.25,
-            source: OBESITY_WEIGHT_ASSUMPTION,
-        },
+        body: adult_body(),
         abo_frequencies: abo_italy(),
         hypertension: prevalence(
             0.38,
@@ -323,6 +362,18 @@ pub fn icu_critical() -> PopulationSpec {
             0.07,
             "assumption: ~6% overall (malignancy 8% in Grasselli 2020)",
         ),
+        cardiovascular_disease: prevalence(
+            0.14,
+            0.31,
+            "Grasselli et al., JAMA 2020;323:1574: cardiovascular disease 21% overall; split by age band is an assumption",
+        ),
+        chronic_kidney_disease: prevalence(
+            0.02,
+            0.045,
+            "Grasselli et al., JAMA 2020;323:1574: chronic kidney disease 3% overall; split by age band is an assumption",
+        ),
+        blood_product_hypersensitivity: hypersensitivity(),
+        pregnant_if_female_under_50: pregnancy(),
         incubation_days: lauer_incubation(),
         onset_to_presentation_days: Sourced {
             value: LogNormal::from_median_iqr(12.0, 8.0, 15.0),
@@ -333,7 +384,6 @@ pub fn icu_critical() -> PopulationSpec {
 
 /// Adult outpatients seen early after symptom onset (early-treatment trials).
 pub fn outpatient_early() -> PopulationSpec {
-    let [weight_kg_male, weight_kg_female] = weights(80.0, 66.0);
     PopulationSpec {
         name: "outpatient_early",
         description: "adult outpatients within a few days of symptom onset (early-treatment trials)",
@@ -350,12 +400,7 @@ pub fn outpatient_early() -> PopulationSpec {
             value: 0.45,
             source: "assumption: outpatient trials enrolled slightly more women; verify",
         },
-        weight_kg_male,
-        weight_kg_female,
-        obesity_weight_factor: Sourced {
-            value: 1.25,
-            source: OBESITY_WEIGHT_ASSUMPTION,
-        },
+        body: adult_body(),
         abo_frequencies: abo_italy(),
         hypertension: prevalence(
             0.20,
@@ -382,6 +427,18 @@ pub fn outpatient_early() -> PopulationSpec {
             0.03,
             "assumption: general adult prevalence by age band",
         ),
+        cardiovascular_disease: prevalence(
+            0.05,
+            0.20,
+            "assumption: general adult prevalence by age band",
+        ),
+        chronic_kidney_disease: prevalence(
+            0.02,
+            0.06,
+            "assumption: general adult prevalence by age band",
+        ),
+        blood_product_hypersensitivity: hypersensitivity(),
+        pregnant_if_female_under_50: pregnancy(),
         incubation_days: lauer_incubation(),
         onset_to_presentation_days: Sourced {
             value: LogNormal::from_median_iqr(3.0, 2.0, 4.0),
@@ -415,7 +472,10 @@ impl PopulationSpec {
     ///
     /// Draw order (part of the reproducibility contract; append new covariates at the end):
     /// sex, age, hypertension, diabetes, obesity, chronic lung disease, immunosuppression,
-    /// weight, ABO, incubation, onset to presentation.
+    /// cardiovascular disease, chronic kidney disease, blood-product hypersensitivity,
+    /// pregnancy, height, BMI, ABO, incubation, onset to presentation. Every draw is made for
+    /// every patient (a man's pregnancy draw is discarded), so each covariate uses the same
+    /// position of the stream in every patient.
     pub fn sample(&self, seed: u64, patient_id: u64) -> Covariates {
         let mut rng = streams::stream(seed, Purpose::Patient, patient_id);
         let sex = if rng.random::<f64>() < self.male_fraction.value {
@@ -430,14 +490,24 @@ impl PopulationSpec {
         let obesity = has(&self.obesity);
         let chronic_lung_disease = has(&self.chronic_lung_disease);
         let immunosuppression = has(&self.immunosuppression);
-        let mut weight = match sex {
-            Sex::Male => self.weight_kg_male.value,
-            Sex::Female => self.weight_kg_female.value,
+        let cardiovascular_disease = has(&self.cardiovascular_disease);
+        let chronic_kidney_disease = has(&self.chronic_kidney_disease);
+        let blood_product_hypersensitivity = has(&self.blood_product_hypersensitivity);
+        let pregnancy_draw = rng.random::<f64>();
+        let pregnant = sex == Sex::Female
+            && age_years < PREGNANCY_MAX_AGE_YEARS
+            && pregnancy_draw < self.pregnant_if_female_under_50.value;
+        let height = match sex {
+            Sex::Male => self.body.height_m_male.value,
+            Sex::Female => self.body.height_m_female.value,
         };
-        if obesity {
-            weight.mean *= self.obesity_weight_factor.value;
-        }
-        let weight_kg = weight.sample(&mut rng);
+        let height_m = height.sample(&mut rng);
+        let bmi = if obesity {
+            self.body.bmi_obese.value
+        } else {
+            self.body.bmi_not_obese.value
+        };
+        let bmi_kg_m2 = bmi.sample(&mut rng);
         let abo = draw_abo(&self.abo_frequencies.value, &mut rng);
         let incubation_days = self.incubation_days.value.sample(&mut rng);
         let onset_to_presentation_days = self.onset_to_presentation_days.value.sample(&mut rng);
@@ -445,13 +515,19 @@ impl PopulationSpec {
             patient_id,
             age_years,
             sex,
-            weight_kg,
+            height_m,
+            bmi_kg_m2,
+            weight_kg: bmi_kg_m2 * height_m * height_m,
             abo,
             hypertension,
             diabetes,
             obesity,
             chronic_lung_disease,
             immunosuppression,
+            cardiovascular_disease,
+            chronic_kidney_disease,
+            blood_product_hypersensitivity,
+            pregnant,
             incubation_days,
             onset_to_presentation_days,
         }
@@ -463,8 +539,11 @@ impl PopulationSpec {
             name,
             distribution: "truncated normal",
             parameters: format!(
-                "mean {:.1} {unit}, SD {:.1} {unit}, [{}, {}]",
-                d.value.mean, d.value.sd, d.value.min, d.value.max
+                "mean {} {unit}, SD {} {unit}, [{}, {}]",
+                short(d.value.mean),
+                short(d.value.sd),
+                short(d.value.min),
+                short(d.value.max)
             ),
             source: d.source,
         };
@@ -492,14 +571,10 @@ impl PopulationSpec {
                 parameters: format!("P(male) = {}", self.male_fraction.value),
                 source: self.male_fraction.source,
             },
-            normal("weight (men)", &self.weight_kg_male, "kg"),
-            normal("weight (women)", &self.weight_kg_female, "kg"),
-            SourceRow {
-                name: "weight with obesity",
-                distribution: "factor on mean weight",
-                parameters: format!("x{}", self.obesity_weight_factor.value),
-                source: self.obesity_weight_factor.source,
-            },
+            normal("height (men)", &self.body.height_m_male, "m"),
+            normal("height (women)", &self.body.height_m_female, "m"),
+            normal("BMI without obesity", &self.body.bmi_not_obese, "kg/m2"),
+            normal("BMI with obesity", &self.body.bmi_obese, "kg/m2"),
             SourceRow {
                 name: "ABO group",
                 distribution: "categorical",
@@ -511,10 +586,28 @@ impl PopulationSpec {
             bernoulli("obesity", &self.obesity),
             bernoulli("chronic lung disease", &self.chronic_lung_disease),
             bernoulli("immunosuppression", &self.immunosuppression),
+            bernoulli("cardiovascular disease", &self.cardiovascular_disease),
+            bernoulli("chronic kidney disease", &self.chronic_kidney_disease),
+            bernoulli(
+                "blood-product hypersensitivity",
+                &self.blood_product_hypersensitivity,
+            ),
+            SourceRow {
+                name: "pregnancy",
+                distribution: "Bernoulli (women 18-49 y)",
+                parameters: format!("P = {}", self.pregnant_if_female_under_50.value),
+                source: self.pregnant_if_female_under_50.source,
+            },
             log_normal("incubation period", &self.incubation_days),
             log_normal("onset to presentation", &self.onset_to_presentation_days),
         ]
     }
+}
+
+/// A number with at most 3 decimals and no trailing zeros, for the parameter table.
+fn short(x: f64) -> String {
+    let text = format!("{x:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// Draws an ABO group from frequencies in the order of [`AboGroup::ALL`].

@@ -147,7 +147,7 @@ fn comorbidities_follow_their_age_band_prevalence() {
     let spec = hospitalized_severe_2020();
     let patients = cohort(&spec);
     type Check<'a> = (&'a str, &'a Sourced<Prevalence>, fn(&Covariates) -> bool);
-    let checks: [Check; 5] = [
+    let checks: [Check; 8] = [
         ("hypertension", &spec.hypertension, |c| c.hypertension),
         ("diabetes", &spec.diabetes, |c| c.diabetes),
         ("obesity", &spec.obesity, |c| c.obesity),
@@ -157,6 +157,21 @@ fn comorbidities_follow_their_age_band_prevalence() {
         ("immunosuppression", &spec.immunosuppression, |c| {
             c.immunosuppression
         }),
+        (
+            "cardiovascular disease",
+            &spec.cardiovascular_disease,
+            |c| c.cardiovascular_disease,
+        ),
+        (
+            "chronic kidney disease",
+            &spec.chronic_kidney_disease,
+            |c| c.chronic_kidney_disease,
+        ),
+        (
+            "blood-product hypersensitivity",
+            &spec.blood_product_hypersensitivity,
+            |c| c.blood_product_hypersensitivity,
+        ),
     ];
     for (name, prevalence, has) in checks {
         for older in [false, true] {
@@ -180,18 +195,52 @@ fn comorbidities_follow_their_age_band_prevalence() {
 }
 
 #[test]
-fn weight_depends_on_sex_and_obesity() {
-    let patients = cohort(&hospitalized_severe_2020());
-    let mean_of = |f: &dyn Fn(&&Covariates) -> bool| {
-        let w: Vec<f64> = patients.iter().filter(f).map(|c| c.weight_kg).collect();
-        mean_sd(&w).0
-    };
-    let lean_men = mean_of(&|c| c.sex == Sex::Male && !c.obesity);
-    let lean_women = mean_of(&|c| c.sex == Sex::Female && !c.obesity);
-    let obese_men = mean_of(&|c| c.sex == Sex::Male && c.obesity);
-    assert!((lean_men - 80.0).abs() < 0.6, "{lean_men}");
-    assert!((lean_women - 66.0).abs() < 0.8, "{lean_women}");
-    assert!((obese_men - 100.0).abs() < 1.2, "{obese_men}");
+fn body_size_is_consistent_with_sex_and_the_obesity_flag() {
+    let spec = hospitalized_severe_2020();
+    let patients = cohort(&spec);
+    for c in &patients {
+        assert_eq!(c.bmi_kg_m2 >= OBESITY_BMI, c.obesity, "{c:?}");
+        assert!((c.weight_kg - c.bmi_kg_m2 * c.height_m * c.height_m).abs() < 1e-9);
+    }
+    for (sex, d) in [
+        (Sex::Male, spec.body.height_m_male.value),
+        (Sex::Female, spec.body.height_m_female.value),
+    ] {
+        let heights: Vec<f64> = patients
+            .iter()
+            .filter(|c| c.sex == sex)
+            .map(|c| c.height_m)
+            .collect();
+        let (mean, _) = mean_sd(&heights);
+        let (expected, sd) = truncated_normal_moments(&d);
+        assert!(
+            (mean - expected).abs() < 4.0 * sd / (heights.len() as f64).sqrt(),
+            "{sex:?}: {mean} vs {expected}"
+        );
+    }
+}
+
+#[test]
+fn only_women_under_50_are_pregnant() {
+    let spec = outpatient_early();
+    let patients = cohort(&spec);
+    assert!(
+        patients
+            .iter()
+            .filter(|c| c.pregnant)
+            .all(|c| c.sex == Sex::Female && c.age_years < PREGNANCY_MAX_AGE_YEARS)
+    );
+    let eligible: Vec<&Covariates> = patients
+        .iter()
+        .filter(|c| c.sex == Sex::Female && c.age_years < PREGNANCY_MAX_AGE_YEARS)
+        .collect();
+    let p = spec.pregnant_if_female_under_50.value;
+    let n = eligible.len() as f64;
+    let observed = eligible.iter().filter(|c| c.pregnant).count() as f64 / n;
+    assert!(
+        (observed - p).abs() < 4.0 * (p * (1.0 - p) / n).sqrt(),
+        "{observed} vs {p}"
+    );
 }
 
 #[test]
