@@ -2,7 +2,7 @@
 //! CSV/Parquet writing. `cargo bench -p trial` (release) or `cargo bench -p trial --profile dev`.
 //! Prints one line per measurement; there are no pass/fail targets here.
 
-use population::{AboGroup, Sex};
+use population::PopulationSpec;
 use std::time::Instant;
 use trial::allocation::{
     BlockSizes, Design, Enrollee, Factors, Minimisation, Ratio, Scheme, allocate,
@@ -68,19 +68,13 @@ fn main() {
     let study = Study {
         studyid: "BENCH".into(),
     };
+    let population =
+        PopulationSpec::named("hospitalized_severe_2020").expect("built-in population");
     let subjects: Vec<SubjectRecord> = (0..DATASET_PATIENTS)
         .map(|id| SubjectRecord {
             subject_id: id,
             site_id: "01".into(),
-            age_years: 65,
-            sex: Sex::Male,
-            weight_kg: 80.0,
-            abo: AboGroup::O,
-            hypertension: false,
-            diabetes: false,
-            obesity: false,
-            chronic_lung_disease: false,
-            immunosuppression: false,
+            covariates: population.sample(1, id),
             onset_to_randomization_days: 8.0,
             baseline_who_cps: Some(5),
             planned_arm: Arm {

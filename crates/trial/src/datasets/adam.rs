@@ -13,7 +13,7 @@
 //! outputs merged by USUBJID equal an unsharded run.
 
 use super::{Column, ColumnSpec, ColumnType, Dataset, DatasetError, Values};
-use population::{AboGroup, Sex};
+use population::Covariates;
 use std::collections::BTreeMap;
 
 /// Study-level identifiers.
@@ -76,24 +76,8 @@ pub struct SubjectRecord {
     pub subject_id: u64,
     /// SITEID.
     pub site_id: String,
-    /// Age in completed years.
-    pub age_years: u32,
-    /// Sex.
-    pub sex: Sex,
-    /// Baseline weight, kg.
-    pub weight_kg: f64,
-    /// ABO group.
-    pub abo: AboGroup,
-    /// Hypertension at baseline.
-    pub hypertension: bool,
-    /// Diabetes at baseline.
-    pub diabetes: bool,
-    /// Obesity at baseline.
-    pub obesity: bool,
-    /// Chronic lung disease at baseline.
-    pub chronic_lung_disease: bool,
-    /// Immunosuppression at baseline.
-    pub immunosuppression: bool,
+    /// Baseline covariates (age, sex, body size, ABO, comorbidities).
+    pub covariates: Covariates,
     /// Days from symptom onset to randomization.
     pub onset_to_randomization_days: f64,
     /// Baseline WHO Clinical Progression Scale score (0–10).
@@ -338,15 +322,22 @@ const ADSL: &[Spec] = &[
     ("EOSDT", "End of Study Date (Study Day)", I),
     ("DCSREAS", "Reason for Discontinuation from Study", S),
     ("WEIGHTBL", "Baseline Weight (kg)", F),
+    ("HEIGHTBL", "Baseline Height (cm)", F),
+    ("BMIBL", "Baseline BMI (kg/m2)", F),
     ("ABOGRP", "ABO Blood Group", S),
     ("HTNFL", "Hypertension at Baseline Flag", S),
     ("DIABFL", "Diabetes at Baseline Flag", S),
     ("OBESFL", "Obesity at Baseline Flag", S),
     ("CLDFL", "Chronic Lung Disease at Baseline Flag", S),
     ("IMSUPFL", "Immunosuppression at Baseline Flag", S),
+    ("CVDFL", "Cardiovascular Disease at Baseline Flag", S),
+    ("CKDFL", "Chronic Kidney Disease at Baseline Flag", S),
     ("ONSDUR", "Days From Symptom Onset to Randomization", F),
     ("WHOCPSBL", "Baseline WHO Clinical Progression Scale", I),
 ];
+
+/// Centimetres per metre (HEIGHTBL is in cm, as CDISC vital signs).
+const CM_PER_M: f64 = 100.0;
 
 /// Columns of ADSL.
 pub fn adsl_schema() -> Vec<ColumnSpec> {
@@ -418,6 +409,7 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
     let rows = by_usubjid
         .into_iter()
         .map(|(usubjid, r)| {
+            let c = &r.covariates;
             let (eosstt, dcsreas) = match r.end_of_study {
                 EndOfStudy::Completed => ("COMPLETED", None),
                 EndOfStudy::Death => ("DISCONTINUED", Some("DEATH")),
@@ -428,9 +420,9 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
                 s(usubjid),
                 s(subjid(r.subject_id)),
                 s(&r.site_id),
-                Cell::I(Some(i64::from(r.age_years))),
+                Cell::I(Some(i64::from(c.age_completed_years()))),
                 s("YEARS"),
-                s(r.sex.cdisc_code()),
+                s(c.sex.cdisc_code()),
                 s(&r.planned_arm.name),
                 s(r.actual_arm
                     .as_ref()
@@ -449,13 +441,17 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
                 s(eosstt),
                 Cell::I(Some(r.end_of_study_day)),
                 Cell::S(dcsreas.map(str::to_owned)),
-                Cell::F(Some(r.weight_kg)),
-                s(r.abo.name()),
-                yn(r.hypertension),
-                yn(r.diabetes),
-                yn(r.obesity),
-                yn(r.chronic_lung_disease),
-                yn(r.immunosuppression),
+                Cell::F(Some(c.weight_kg)),
+                Cell::F(Some(c.height_m * CM_PER_M)),
+                Cell::F(Some(c.bmi_kg_m2)),
+                s(c.abo.name()),
+                yn(c.hypertension),
+                yn(c.diabetes),
+                yn(c.obesity),
+                yn(c.chronic_lung_disease),
+                yn(c.immunosuppression),
+                yn(c.cardiovascular_disease),
+                yn(c.chronic_kidney_disease),
                 Cell::F(Some(r.onset_to_randomization_days)),
                 Cell::I(r.baseline_who_cps.map(i64::from)),
             ]
@@ -484,8 +480,8 @@ fn from_adsl(study: &Study, usubjid: &str, r: &SubjectRecord) -> Vec<Cell> {
         Cell::S(r.actual_arm.as_ref().map(|a| a.name.clone())),
         yn(r.randomized),
         yn(r.safety),
-        Cell::I(Some(i64::from(r.age_years))),
-        s(r.sex.cdisc_code()),
+        Cell::I(Some(i64::from(r.covariates.age_completed_years()))),
+        s(r.covariates.sex.cdisc_code()),
     ]
 }
 

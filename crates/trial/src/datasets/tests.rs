@@ -1,6 +1,6 @@
 use super::adam::*;
 use super::*;
-use population::{AboGroup, Sex};
+use population::{Covariates, PopulationSpec, Sex};
 
 fn small() -> Dataset {
     Dataset::new(
@@ -109,24 +109,26 @@ fn study() -> Study {
     }
 }
 
+/// Covariates of a synthetic subject: age 60 + id, men with even ids.
+fn covariates(id: u64) -> Covariates {
+    let mut c = PopulationSpec::named("hospitalized_severe_2020")
+        .unwrap()
+        .sample(1, id);
+    c.age_years = 60.5 + id as f64;
+    c.sex = if id.is_multiple_of(2) {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
+    c
+}
+
 fn subject(id: u64, arm: i64, death_day: Option<i64>) -> SubjectRecord {
     let name = if arm == 1 { "Standard care" } else { "Plasma" };
     SubjectRecord {
         subject_id: id,
         site_id: "01".into(),
-        age_years: 60 + id as u32,
-        sex: if id.is_multiple_of(2) {
-            Sex::Male
-        } else {
-            Sex::Female
-        },
-        weight_kg: 70.5 + id as f64,
-        abo: AboGroup::A,
-        hypertension: id.is_multiple_of(3),
-        diabetes: false,
-        obesity: true,
-        chronic_lung_disease: false,
-        immunosuppression: false,
+        covariates: covariates(id),
         onset_to_randomization_days: 7.25,
         baseline_who_cps: Some(5),
         planned_arm: Arm {
@@ -190,6 +192,9 @@ fn adsl_has_one_row_per_subject_in_usubjid_order_with_cdisc_codes() {
     assert_eq!(str_at(&adsl, "USUBJID", 2).unwrap(), "TSUNAMI-01-000000010");
     assert_eq!(str_at(&adsl, "SEX", 0).unwrap(), "M");
     assert_eq!(int_at(&adsl, "AGE", 2), Some(70));
+    let c = covariates(10);
+    assert_eq!(float_at(&adsl, "BMIBL", 2), Some(c.bmi_kg_m2));
+    assert_eq!(float_at(&adsl, "HEIGHTBL", 2), Some(c.height_m * 100.0));
     // Subject 3 was never treated: TRT01A missing, ACTARM "Not Treated", SAFFL "N".
     assert_eq!(str_at(&adsl, "TRT01A", 1), None);
     assert_eq!(str_at(&adsl, "ACTARM", 1).unwrap(), "Not Treated");
