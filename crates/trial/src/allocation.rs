@@ -125,9 +125,10 @@ impl Ratio {
         self.0.iter().sum()
     }
 
-    /// Target share of arm `arm` (entry / sum).
-    pub fn share(&self, arm: ArmIndex) -> f64 {
-        f64::from(self.0[arm]) / f64::from(self.sum())
+    /// Target share of arm `arm` (entry / sum); `None` for an arm index out of range.
+    pub fn share(&self, arm: ArmIndex) -> Option<f64> {
+        let part = *self.0.get(arm)?;
+        Some(f64::from(part) / f64::from(self.sum()))
     }
 
     /// Draws an arm with probabilities proportional to the ratio.

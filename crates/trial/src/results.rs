@@ -38,8 +38,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// A results folder being filled: datasets go in as `NAME.csv` (and `NAME.parquet` with the
-/// `parquet` feature), each written atomically, so files already written survive a later
+/// A results folder being filled: datasets go in as `NAME.csv` with its label sidecar
+/// `NAME.labels.csv` (and `NAME.parquet`, labels inside, with the `parquet` feature), each
+/// written atomically, so files already written survive a later
 /// failure and no half-written file ever carries a final name.
 #[derive(Debug, Clone)]
 pub struct ResultsFolder {
@@ -60,16 +61,23 @@ impl ResultsFolder {
         &self.path
     }
 
-    /// Writes `dataset` as `NAME.csv` and, with the `parquet` feature, `NAME.parquet`; returns
-    /// the paths written, in that order.
+    /// Writes `dataset` as `NAME.csv`, `NAME.labels.csv` and, with the `parquet` feature,
+    /// `NAME.parquet`; returns the paths written, in that order.
     pub fn write_dataset(
         &self,
         dataset: &crate::datasets::Dataset,
     ) -> Result<Vec<std::path::PathBuf>, crate::datasets::DatasetError> {
         let csv = self.path.join(format!("{}.csv", dataset.name()));
         dataset.write_csv(&csv)?;
+        let labels = self.path.join(format!("{}.labels.csv", dataset.name()));
+        write_atomically(&labels, &dataset.labels_csv_bytes()?).map_err(|source| {
+            crate::datasets::DatasetError::Io {
+                path: labels.clone(),
+                source,
+            }
+        })?;
         #[allow(unused_mut)] // mutated only with the parquet feature
-        let mut written = vec![csv];
+        let mut written = vec![csv, labels];
         #[cfg(feature = "parquet")]
         {
             let parquet = self.path.join(format!("{}.parquet", dataset.name()));
@@ -370,9 +378,13 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        let mut expected = vec!["ADSL.csv", "manifest.json"];
+        assert_eq!(
+            std::fs::read_to_string(&written[1]).unwrap(),
+            "NAME,LABEL,TYPE\nAGE,Age,integer\n"
+        );
+        let mut expected = vec!["ADSL.csv", "ADSL.labels.csv", "manifest.json"];
         if cfg!(feature = "parquet") {
-            expected.insert(1, "ADSL.parquet");
+            expected.insert(2, "ADSL.parquet");
         }
         assert_eq!(names, expected);
     }

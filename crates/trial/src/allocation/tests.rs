@@ -36,7 +36,7 @@ fn worst_relative_deviation(arms: &[ArmIndex], ratio: &Ratio, b_max: u32) -> f64
         c[a] += 1;
         let t = (t + 1) as f64;
         for (j, &n) in c.iter().enumerate() {
-            let share = ratio.share(j);
+            let share = ratio.share(j).unwrap();
             let bound = share * (1.0 - share) * f64::from(b_max);
             worst = worst.max((n as f64 - share * t).abs() / bound);
         }
@@ -139,7 +139,7 @@ proptest! {
         let design = Design::new(ratio.clone(), Scheme::Simple).unwrap();
         let arms = allocate(&design, seed, &enrollees(n)).unwrap();
         let c = counts(&arms, 2);
-        let p = ratio.share(0);
+        let p = ratio.share(0).unwrap();
         let observed = c[0] as f64 / n as f64;
         let se = (p * (1.0 - p) / n as f64).sqrt();
         prop_assert!((observed - p).abs() < 5.0 * se, "share {observed} vs {p}");

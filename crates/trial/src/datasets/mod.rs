@@ -417,6 +417,35 @@ impl Dataset {
         })
     }
 
+    /// The variable-label sidecar of the CSV carrier (CSV has no place for labels): one row per
+    /// column with its name, label and type (`string`, `integer`, `double`).
+    pub fn labels_csv_bytes(&self) -> Result<Vec<u8>, DatasetError> {
+        let csv_error = |source| DatasetError::Csv {
+            path: PathBuf::from(format!("<{} labels>", self.name)),
+            source,
+        };
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        writer
+            .write_record(["NAME", "LABEL", "TYPE"])
+            .map_err(csv_error)?;
+        for c in &self.columns {
+            let kind = match c.values.kind() {
+                ColumnType::Str => "string",
+                ColumnType::Int => "integer",
+                ColumnType::Float => "double",
+            };
+            writer
+                .write_record([c.name.as_str(), c.label.as_str(), kind])
+                .map_err(csv_error)?;
+        }
+        writer.into_inner().map_err(|e| DatasetError::Io {
+            path: PathBuf::from(format!("<{} labels>", self.name)),
+            source: e.into_error(),
+        })
+    }
+
     /// Reads a CSV file written by [`Dataset::write_csv`], given the expected columns.
     pub fn read_csv(
         path: &Path,
