@@ -3,9 +3,11 @@
 //!
 //! Built so far: [`allocation`] (randomization schemes), [`datasets`] (ADaM datasets written to
 //! CSV and Parquet), [`endpoints`] (time-to-event and binary endpoints of one patient),
-//! [`results`] (results folder: manifest, shards, atomic writes).
+//! [`engine`] (the trial loop around a per-patient simulation closure), [`results`] (results
+//! folder: manifest, shards, atomic writes).
 
 pub mod allocation;
 pub mod datasets;
 pub mod endpoints;
+pub mod engine;
 pub mod results;
