@@ -65,6 +65,19 @@ fn main() {
         );
     }
 
+    let population =
+        PopulationSpec::named("hospitalized_severe_2020").expect("built-in population");
+    time(
+        &format!("sample {PATIENTS} covariates"),
+        PATIENTS as f64,
+        "patients",
+        || {
+            (0..PATIENTS)
+                .map(|id| population.sample(1, id))
+                .collect::<Vec<_>>()
+        },
+    );
+
     let study = Study {
         studyid: "BENCH".into(),
     };
