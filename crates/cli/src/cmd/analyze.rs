@@ -6,6 +6,7 @@
 //! (exit status 2).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use miette::miette;
@@ -112,14 +113,22 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
         report.insert("ordinal".into(), analyze_ordinal(&table, &arms, col)?);
     }
     let report = Value::Object(report);
-    match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| CliError::failure(miette!("{e}")))?
-        ),
-        Format::Table => print!("{}", render_table(&report)),
+    let text = match args.format {
+        Format::Json => {
+            let mut t = serde_json::to_string_pretty(&report)
+                .map_err(|e| CliError::failure(miette!("{e}")))?;
+            t.push('\n');
+            t
+        }
+        Format::Table => render_table(&report),
+    };
+    // A closed pipe (`| head`) is not an error worth reporting.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::failure(miette!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The CSV in memory: header and string cells.
@@ -493,8 +502,8 @@ fn render_table(report: &Value) -> String {
             s.push_str(&format!(
                 "{:<16} {:>6} {:>7} {:>10} {:>10} {:>10}\n",
                 r["arm"].as_str().unwrap_or(""),
-                r["n"],
-                r["events"],
+                r["n"].to_string(),
+                r["events"].to_string(),
                 fmt_opt(&r["median"]),
                 fmt_opt(&r["median_ci"][0]),
                 fmt_opt(&r["median_ci"][1])
