@@ -6,6 +6,7 @@
 
 pub mod binary;
 pub mod continuous;
+pub mod design;
 pub mod dist;
 pub mod error;
 pub mod linalg;
