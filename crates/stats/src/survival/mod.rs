@@ -7,3 +7,5 @@ pub use km::{CiTransform, KaplanMeier, Quantile, Rmst, kaplan_meier, kaplan_meie
 pub use logrank::{LogRank, logrank};
 pub mod cox;
 pub use cox::{CoxFit, CoxOptions, CoxTerm, GlobalTest, Ties};
+pub mod competing;
+pub use competing::{CumulativeIncidence, FineGrayFit, FineGrayTerm, aalen_johansen, fine_gray};
