@@ -180,3 +180,32 @@ fn cox_matches_coxph() {
         );
     }
 }
+
+#[test]
+fn rmst_difference_combines_the_arms_r_reports() {
+    let fx = fixture("km.json");
+    let arm = |name: &str| {
+        fx.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let (male, female) = (arm("lung-male"), arm("lung-female"));
+    let mut time = vec_f(&male["time_in"]);
+    let mut event = vec_bool(&male["status_in"]);
+    let mut in_a = vec![true; time.len()];
+    time.extend(vec_f(&female["time_in"]));
+    event.extend(vec_bool(&female["status_in"]));
+    in_a.resize(time.len(), false);
+    let d = stats::survival::rmst_difference(&time, &event, &in_a, 500.0, 0.95).unwrap();
+    let (rm, rf) = (&male["rmst"], &female["rmst"]);
+    close(
+        "difference",
+        d.difference,
+        f(&rm["estimate"]) - f(&rf["estimate"]),
+        REL_TOL,
+    );
+    close("se", d.se, f(&rm["se"]).hypot(f(&rf["se"])), REL_TOL);
+}

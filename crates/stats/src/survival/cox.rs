@@ -103,6 +103,9 @@ pub struct CoxFit {
 const CONVERGENCE_EPS: f64 = 1e-12;
 /// Iteration cap (R's default is 20; an extra margin for the tighter tolerance).
 const MAX_ITERATIONS: usize = 50;
+/// A remaining Newton step larger than this (relative to max(1, |β|)) after convergence of the
+/// log-likelihood flags a coefficient that is diverging.
+const INFINITE_COEF_STEP: f64 = 1e-4;
 /// Step halvings allowed when a Newton step lowers the likelihood.
 const MAX_HALVINGS: usize = 30;
 
@@ -206,6 +209,18 @@ pub fn fit_with(
             method: "Cox Newton–Raphson",
             iterations,
         });
+    }
+    // Monotone likelihood (a covariate separates early from late events): the log-likelihood
+    // flattens while β walks off to infinity, so the loglik test passes with a Newton step that
+    // is still of order one. R only warns here; a trial engine needs to know, so it is an error.
+    let next_step = cholesky_solve(&chol, &current.score);
+    if let Some(j) =
+        (0..p).find(|&j| next_step[j].abs() > INFINITE_COEF_STEP * beta[j].abs().max(1.0))
+    {
+        return Err(StatsError::NotEstimable(format!(
+            "coefficient {} appears infinite (monotone likelihood: the covariate separates the event times)",
+            j + 1
+        )));
     }
     let variance = cholesky_inverse(&chol);
     let z = z_two_sided(options.level);

@@ -93,7 +93,7 @@ km <- list(
   km_case("lung-log", lung01$time, lung01$status, conf_type = "log", tau = 700),
   km_case("lung-plain", lung01$time, lung01$status, conf_type = "plain"),
   km_case("lung-male", lung_m$time, lung_m$status, tau = 500),
-  km_case("lung-female", lung_f$time, lung_f$status),
+  km_case("lung-female", lung_f$time, lung_f$status, tau = 500),
   km_case("veteran", veteran$time, veteran$status, tau = 200),
   km_case("ovarian", ovarian$futime, ovarian$fustat, tau = 1000),
   km_case("ties", ties$time, ties$status, tau = 7),
