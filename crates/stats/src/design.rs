@@ -43,7 +43,7 @@ pub fn two_proportions_power(p1: f64, p2: f64, n: f64, alpha: f64) -> Result<f64
     for (name, v) in [("p1", p1), ("p2", p2), ("alpha", alpha)] {
         check_prob(name, v)?;
     }
-    if !(n > 0.0) {
+    if n.is_nan() || n <= 0.0 {
         return Err(StatsError::InvalidArgument {
             name: "n",
             reason: format!("must be positive, got {n}"),
@@ -69,7 +69,7 @@ pub fn schoenfeld_events(
     check_prob("alpha", alpha)?;
     check_prob("power", power)?;
     check_prob("allocation", allocation)?;
-    if !(hazard_ratio > 0.0) || hazard_ratio == 1.0 || !hazard_ratio.is_finite() {
+    if !hazard_ratio.is_finite() || hazard_ratio <= 0.0 || hazard_ratio == 1.0 {
         return Err(StatsError::InvalidArgument {
             name: "hazard_ratio",
             reason: format!("must be positive and not 1, got {hazard_ratio}"),
@@ -88,7 +88,7 @@ pub fn schoenfeld_power(
 ) -> Result<f64, StatsError> {
     check_prob("alpha", alpha)?;
     check_prob("allocation", allocation)?;
-    if !(hazard_ratio > 0.0) || !hazard_ratio.is_finite() || !(events > 0.0) {
+    if !hazard_ratio.is_finite() || hazard_ratio <= 0.0 || events.is_nan() || events <= 0.0 {
         return Err(StatsError::InvalidArgument {
             name: "hazard_ratio/events",
             reason: "must be positive".into(),

@@ -182,11 +182,11 @@ pub fn polr(y: &[u32], x: &[&[f64]]) -> Result<PolrFit, StatsError> {
                 .zip(&step)
                 .map(|(t, s)| t + scale * s)
                 .collect();
-            if let Some(ev) = polr_eval(&cand, &level, x, k) {
-                if ev.loglik >= current.loglik - 1e-12 * current.loglik.abs() {
-                    accepted = Some((cand, ev));
-                    break;
-                }
+            if let Some(ev) = polr_eval(&cand, &level, x, k)
+                && ev.loglik >= current.loglik - 1e-12 * current.loglik.abs()
+            {
+                accepted = Some((cand, ev));
+                break;
             }
             scale /= 2.0;
         }

@@ -141,13 +141,10 @@ struct Table {
 impl Table {
     fn read(path: &Path) -> Result<Self, CliError> {
         let shown = path.display().to_string();
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("parquet") => {
-                return Err(CliError::input(miette!(
-                    "{shown}: Parquet input is not supported yet; export the data as CSV"
-                )));
-            }
-            _ => {}
+        if path.extension().and_then(|e| e.to_str()) == Some("parquet") {
+            return Err(CliError::input(miette!(
+                "{shown}: Parquet input is not supported yet; export the data as CSV"
+            )));
         }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)

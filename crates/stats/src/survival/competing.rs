@@ -182,7 +182,7 @@ pub fn fine_gray(
         same_len("covariate", n, c.len())?;
         check_finite("covariate", c)?;
     }
-    if !status.iter().any(|&s| s == cause) {
+    if !status.contains(&cause) {
         return Err(StatsError::NotEstimable(format!(
             "no events of cause {cause}"
         )));

@@ -323,10 +323,10 @@ fn find_quantile(x: &[f64], y: &[Option<f64>], p: f64, xmax: f64) -> Option<f64>
         (Some(a), Some(b)) => Some((xs[a] + xs[b]) / 2.0),
         _ => None,
     };
-    if let Some(Some(y_last)) = ys.last() {
-        if (p - y_last).abs() < tol {
-            quant = i1.map(|a| (xs[a] + xmax) / 2.0);
-        }
+    if let Some(Some(y_last)) = ys.last()
+        && (p - y_last).abs() < tol
+    {
+        quant = i1.map(|a| (xs[a] + xmax) / 2.0);
     }
     quant
 }
