@@ -1,0 +1,1 @@
+//! Plasma supply planning.
