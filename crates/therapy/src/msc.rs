@@ -231,3 +231,26 @@ pub fn validate_preset(preset: &MscEffectPreset) -> Result<(), SpecError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_are_valid_and_ordered_by_benefit() {
+        for preset in MSC_EFFECT_PRESETS {
+            validate_preset(&preset).unwrap();
+        }
+        // The neutral preset is MODEL.md §8.6's defaults.
+        assert_eq!(MSC_NEUTRAL.value("e_QC"), Some(0.5));
+        assert_eq!(MSC_NEUTRAL.value("eta_Q"), Some(0.4));
+        // Benefit parameters: optimistic ≥ neutral ≥ pessimistic; each preset sets the same names.
+        for name in ["e_QM", "e_QC", "e_QR", "eta_Q"] {
+            let v = |p: &MscEffectPreset| p.value(name).unwrap();
+            assert!(v(&MSC_OPTIMISTIC) >= v(&MSC_NEUTRAL), "{name}");
+            assert!(v(&MSC_NEUTRAL) >= v(&MSC_PESSIMISTIC), "{name}");
+        }
+        assert_eq!(MscEffectPreset::by_name("pessimistic"), Some(MSC_PESSIMISTIC));
+        assert_eq!(MscEffectPreset::by_name("hopeful"), None);
+    }
+}
