@@ -140,7 +140,7 @@ pub fn parse(input: &str) -> Result<Regimen, GiveError> {
         pairs.push((key.trim(), value.trim()));
     }
     let items = match product {
-        "plasma" => vec![RegimenItem::Plasma(parse_plasma(day, &pairs)?)],
+        "plasma" => vec![RegimenItem::Plasma(Box::new(parse_plasma(day, &pairs)?))],
         "msc" => vec![RegimenItem::Msc(parse_msc(day, &pairs)?)],
         name => {
             if let Some(product) = StandardProduct::from_name(name) {

@@ -250,7 +250,10 @@ mod tests {
             assert!(v(&MSC_OPTIMISTIC) >= v(&MSC_NEUTRAL), "{name}");
             assert!(v(&MSC_NEUTRAL) >= v(&MSC_PESSIMISTIC), "{name}");
         }
-        assert_eq!(MscEffectPreset::by_name("pessimistic"), Some(MSC_PESSIMISTIC));
+        assert_eq!(
+            MscEffectPreset::by_name("pessimistic"),
+            Some(MSC_PESSIMISTIC)
+        );
         assert_eq!(MscEffectPreset::by_name("hopeful"), None);
     }
 }

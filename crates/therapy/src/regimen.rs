@@ -15,7 +15,7 @@ pub enum RegimenItem {
     /// A course of a standard-therapy product.
     Standard(StandardCourse),
     /// Convalescent or hyperimmune plasma.
-    Plasma(PlasmaRegimen),
+    Plasma(Box<PlasmaRegimen>),
     /// Mesenchymal stromal cells.
     Msc(MscRegimen),
 }

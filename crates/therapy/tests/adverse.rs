@@ -17,9 +17,14 @@ fn plasma_event_rates_match_their_literature_rates_per_unit() {
     let regimen = give::parse("plasma@2:units=2,titer=500").unwrap();
     let mut counts = vec![0u32; PLASMA_RISKS.len()];
     for id in 0..PATIENTS {
-        let t = regimen.realize(11, id, &patient(), ConditionalDoses::Give).unwrap();
+        let t = regimen
+            .realize(11, id, &patient(), ConditionalDoses::Give)
+            .unwrap();
         for event in t.adverse_events(11, id) {
-            let k = PLASMA_RISKS.iter().position(|r| r.term == event.term).unwrap();
+            let k = PLASMA_RISKS
+                .iter()
+                .position(|r| r.term == event.term)
+                .unwrap();
             counts[k] += 1;
             // Transfusion reactions start within 6 h of the unit (model day 7 + 2 units of 1.5 h).
             assert!(event.time_days >= 7.0 && event.time_days <= 7.0 + 0.0625 + 0.25);
@@ -42,7 +47,9 @@ fn trali_is_serious_severe_and_injures_the_lung() {
     let regimen = give::parse("plasma@2:units=4,titer=500").unwrap();
     let mut seen = 0;
     for id in 0..20_000 {
-        let t = regimen.realize(3, id, &patient(), ConditionalDoses::Give).unwrap();
+        let t = regimen
+            .realize(3, id, &patient(), ConditionalDoses::Give)
+            .unwrap();
         for e in t.adverse_events(3, id) {
             if e.term == "Transfusion-related acute lung injury" {
                 seen += 1;
@@ -65,7 +72,9 @@ fn corticosteroid_risks_are_per_course_not_per_day() {
     let regimen = give::parse("dexamethasone@5").unwrap();
     let mut hyperglycaemia = 0;
     for id in 0..20_000 {
-        let t = regimen.realize(5, id, &patient(), ConditionalDoses::Give).unwrap();
+        let t = regimen
+            .realize(5, id, &patient(), ConditionalDoses::Give)
+            .unwrap();
         for e in t.adverse_events(5, id) {
             if e.term == "Hyperglycaemia" {
                 hyperglycaemia += 1;
@@ -76,7 +85,10 @@ fn corticosteroid_risks_are_per_course_not_per_day() {
             }
         }
     }
-    assert!((hyperglycaemia as f64 - 5000.0).abs() < 4.0 * 61.2, "{hyperglycaemia}");
+    assert!(
+        (hyperglycaemia as f64 - 5000.0).abs() < 4.0 * 61.2,
+        "{hyperglycaemia}"
+    );
 }
 
 #[test]
@@ -87,6 +99,8 @@ fn products_without_risks_give_no_events_and_draws_are_reproducible() {
         .unwrap();
     assert!(t.adverse_events(1, 1).is_empty());
     let msc = give::parse("msc@1").unwrap();
-    let a = msc.realize(9, 4, &patient(), ConditionalDoses::Give).unwrap();
+    let a = msc
+        .realize(9, 4, &patient(), ConditionalDoses::Give)
+        .unwrap();
     assert_eq!(a.adverse_events(9, 4), a.adverse_events(9, 4));
 }

@@ -32,11 +32,23 @@ fn unknown_product_suggests_the_nearest() {
             suggestion: Some("plasma".into())
         }
     );
-    assert_eq!(err.to_string(), "unknown product `plasm`; did you mean `plasma`?");
+    assert_eq!(
+        err.to_string(),
+        "unknown product `plasm`; did you mean `plasma`?"
+    );
     let err = parse("dexamethazone@1").unwrap_err();
-    assert!(err.to_string().ends_with("did you mean `dexamethasone`?"), "{err}");
+    assert!(
+        err.to_string().ends_with("did you mean `dexamethasone`?"),
+        "{err}"
+    );
     // Nothing close: no suggestion.
-    assert!(matches!(parse("aspirin@1"), Err(GiveError::UnknownProduct { suggestion: None, .. })));
+    assert!(matches!(
+        parse("aspirin@1"),
+        Err(GiveError::UnknownProduct {
+            suggestion: None,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -52,22 +64,40 @@ fn unknown_key_and_choice_suggest_the_nearest() {
         "{err:?}"
     );
     // A key valid for another product is still unknown here.
-    assert!(matches!(parse("remdesivir@1:mg=200"), Err(GiveError::UnknownKey { .. })));
+    assert!(matches!(
+        parse("remdesivir@1:mg=200"),
+        Err(GiveError::UnknownKey { .. })
+    ));
 }
 
 #[test]
 fn malformed_and_out_of_range_values_are_typed_errors() {
     assert!(matches!(parse("plasma"), Err(GiveError::Syntax { .. })));
-    assert!(matches!(parse("plasma@day3"), Err(GiveError::Syntax { .. })));
-    assert!(matches!(parse("plasma@3:units"), Err(GiveError::Syntax { .. })));
-    assert!(matches!(parse("plasma@3:units=two"), Err(GiveError::BadValue { .. })));
+    assert!(matches!(
+        parse("plasma@day3"),
+        Err(GiveError::Syntax { .. })
+    ));
+    assert!(matches!(
+        parse("plasma@3:units"),
+        Err(GiveError::Syntax { .. })
+    ));
+    assert!(matches!(
+        parse("plasma@3:units=two"),
+        Err(GiveError::BadValue { .. })
+    ));
     assert!(matches!(
         parse("plasma@3:units=0"),
-        Err(GiveError::Spec(SpecError::OutOfBounds { field: "units_per_dose", .. }))
+        Err(GiveError::Spec(SpecError::OutOfBounds {
+            field: "units_per_dose",
+            ..
+        }))
     ));
     assert!(matches!(
         parse("msc@1:viability=1.5"),
-        Err(GiveError::Spec(SpecError::OutOfBounds { field: "viability", .. }))
+        Err(GiveError::Spec(SpecError::OutOfBounds {
+            field: "viability",
+            ..
+        }))
     ));
     assert!(matches!(parse("plasma@-1"), Err(GiveError::Spec(_))));
     assert!(matches!(parse("plasma@NaN"), Err(GiveError::Spec(_))));
