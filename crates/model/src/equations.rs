@@ -34,6 +34,8 @@ pub struct Effects {
     pub titer_site: f64,
     /// ε_Ab: fraction of virions neutralised.
     pub neutralised: f64,
+    /// V: viral load, copies/mL (quasi-steady state).
+    pub virus: f64,
     /// A_in: PAMP/DAMP activation signal, 0–1.
     pub activation: f64,
     /// IL-6 as seen by its targets (after blockade), pg/mL.
@@ -63,10 +65,6 @@ pub struct Fluxes {
     pub infected_killed: f64,
     /// D → T: repair.
     pub repair: f64,
-    /// Virion production, copies/mL/d.
-    pub virus_production: f64,
-    /// Virion clearance, copies/mL/d.
-    pub virus_clearance: f64,
     /// Myeloid recruitment.
     pub myeloid_recruitment: f64,
     /// Myeloid deactivation.
@@ -128,8 +126,14 @@ pub fn effects(d: &Derived, s: &State, u: &Inputs) -> Effects {
     let ifn = p.f_ifn * (1.0 - p.imax_dex_ifn * steroid) * infected / (infected + p.k_ifn);
     let titer_site =
         p.phi_lung * (s.titer_endogenous.max(0.0) + s.ab_plasma.max(0.0) / d.plasma_ml);
-    let th = titer_site.powf(p.hill_nab);
+    // Hill slope 1 is the default: skip the (slow) general power.
+    let th = if p.hill_nab == 1.0 {
+        titer_site
+    } else {
+        titer_site.powf(p.hill_nab)
+    };
     let neutralised = th / (1.0 + th);
+    let virus = quasi_steady_virus(d, infected, neutralised, u.antiviral);
     let signal = infected + p.omega_damp * s.damaged.max(0.0);
     let activation = signal / (signal + p.k_pamp);
     let il6_signal = s.il6.max(0.0) * (1.0 - u.il6_blockade);
@@ -139,6 +143,7 @@ pub fn effects(d: &Derived, s: &State, u: &Inputs) -> Effects {
         ifn,
         titer_site,
         neutralised,
+        virus,
         activation,
         il6_signal,
         il6_excess,
@@ -170,11 +175,11 @@ pub fn fluxes(d: &Derived, s: &State, u: &Inputs) -> Fluxes {
         * (1.0 - p.imax_dex_tcell * e.steroid)
         * (1.0 - p.e_q_tcell * q)
         / (1.0 + e.il6_signal / p.k_il6_tcell);
-    let virus = s.virus.max(0.0);
+    let virus = e.virus;
     let dex_absorption = p.dex_ka * s.dex_gut;
     let pf = pf_ratio(d, lung_injury(d, s));
     let hazard = if u.hazard_active {
-        death_hazard(d, pf, s.virus, s.il6)
+        death_hazard(d, pf, virus, s.il6)
     } else {
         0.0
     };
@@ -189,8 +194,6 @@ pub fn fluxes(d: &Derived, s: &State, u: &Inputs) -> Fluxes {
         infected_death: d.delta * s.infected,
         infected_killed: d.kappa_x * s.effector * s.infected,
         repair: p.k_repair * (1.0 + p.e_q_repair * q) * s.damaged,
-        virus_production: p.p_virus * (1.0 - u.antiviral) * s.infected,
-        virus_clearance: p.c_virus * (1.0 + p.kappa_c * e.neutralised) * s.virus,
         myeloid_recruitment,
         myeloid_loss: p.d_myeloid * s.myeloid,
         il6_production: p.k_il6 * il6_target,
@@ -230,8 +233,17 @@ pub fn fluxes(d: &Derived, s: &State, u: &Inputs) -> Fluxes {
 pub fn death_hazard(d: &Derived, pf: f64, virus: f64, il6: f64) -> f64 {
     let p = &d.params;
     let pf_term = p.theta_pf * (p.pf_ref - pf).max(0.0) / PF_HAZARD_UNIT_MMHG;
-    let vl_term = p.theta_vl * (log10_viral_load(virus) - HAZARD_VL_FLOOR_LOG10).max(0.0);
-    let il6_term = p.theta_il6 * (il6.max(p.il6_baseline) / p.il6_baseline).ln();
+    // Logarithms only where their term is non-zero (this runs inside every right-hand side).
+    let vl_term = if virus > HAZARD_VL_FLOOR {
+        p.theta_vl * (virus.log10() - HAZARD_VL_FLOOR_LOG10)
+    } else {
+        0.0
+    };
+    let il6_term = if p.theta_il6 > 0.0 && il6 > p.il6_baseline {
+        p.theta_il6 * (il6 / p.il6_baseline).ln()
+    } else {
+        0.0
+    };
     p.h0 * d.hazard_ratio * (pf_term + vl_term + il6_term).exp()
 }
 
@@ -239,8 +251,24 @@ pub fn death_hazard(d: &Derived, pf: f64, virus: f64, il6: f64) -> f64 {
 pub const PF_HAZARD_UNIT_MMHG: f64 = 100.0;
 /// Viral load (log10 copies/mL) above which the viral term of the hazard starts (MODEL.md §8.5).
 pub const HAZARD_VL_FLOOR_LOG10: f64 = 3.0;
+/// The same floor in copies/mL.
+pub const HAZARD_VL_FLOOR: f64 = 1e3;
 /// Smallest viral load reported on the log scale, copies/mL (log10 = 0).
 pub const VL_LOG_FLOOR: f64 = 1.0;
+
+/// Viral load (copies/mL) in quasi-steady state with the productively infected cells:
+/// dV/dt = p(1−ε_AV)·I − c(1+κ_c·ε_Ab)·V = 0 (MODEL.md §8.3 keeps V as a state; virions turn
+/// over in 1/c ≈ 2.4 h, much faster than anything else, see docs/model.md).
+pub fn quasi_steady_virus(d: &Derived, infected: f64, neutralised: f64, antiviral: f64) -> f64 {
+    let p = &d.params;
+    p.p_virus * (1.0 - antiviral) * infected.max(0.0)
+        / (p.c_virus * (1.0 + p.kappa_c * neutralised))
+}
+
+/// Viral load (copies/mL) of state `s` under inputs `u`.
+pub fn viral_load(d: &Derived, s: &State, u: &Inputs) -> f64 {
+    effects(d, s, u).virus
+}
 
 /// log10 of the viral load, floored at 1 copy/mL (0 on the log scale).
 pub fn log10_viral_load(virus: f64) -> f64 {
@@ -255,7 +283,6 @@ pub fn derivative(d: &Derived, s: &State, u: &Inputs) -> State {
         refractory: f.refractory_on - f.refractory_off - f.bystander_refractory,
         eclipse: f.infection - f.eclipse_end,
         infected: f.eclipse_end - f.infected_death - f.infected_killed,
-        virus: f.virus_production - f.virus_clearance,
         damaged: f.infected_death + f.infected_killed + f.bystander_target + f.bystander_refractory
             - f.repair,
         myeloid: f.myeloid_recruitment - f.myeloid_loss,

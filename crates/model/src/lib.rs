@@ -21,7 +21,7 @@ pub mod state;
 
 pub use derived::Derived;
 pub use dosing::{DoseEvent, DoseInput};
-pub use equations::{Inputs, death_hazard, derivative};
+pub use equations::{Inputs, death_hazard, derivative, viral_load};
 pub use observables::Observables;
 pub use params::{Covariates, PARAM_INFO, ParamError, ParamInfo, Params, Provenance, Sex};
 pub use presets::Phenotype;

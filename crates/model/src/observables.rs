@@ -2,7 +2,7 @@
 //! Measurement noise is the caller's business: these are the noise-free values.
 
 use crate::derived::{Derived, FIO2_ROOM_AIR};
-use crate::equations::log10_viral_load;
+use crate::equations::{Inputs, log10_viral_load, viral_load};
 use crate::state::State;
 
 /// Severinghaus 1979 oxygen dissociation curve constant (MODEL.md §7.2, from memory):
@@ -37,6 +37,8 @@ pub fn spo2_room_air(pf: f64) -> f64 {
 pub struct Observables {
     /// Viral load, log10 copies/mL (floored at 0).
     pub viral_load_log10: f64,
+    /// Viral load, copies/mL.
+    pub viral_load_copies_ml: f64,
     /// Whether the viral load is at or above the limit of detection.
     pub viral_load_detectable: bool,
     /// Plasma IL-6, pg/mL.
@@ -68,16 +70,18 @@ pub struct Observables {
 }
 
 impl Observables {
-    /// Observables of state `s`.
-    pub fn of(d: &Derived, s: &State) -> Observables {
+    /// Observables of state `s` under inputs `u` (the viral load depends on a running antiviral).
+    pub fn of(d: &Derived, s: &State, u: &Inputs) -> Observables {
+        let virus = viral_load(d, s, u);
         let j = lung_injury(d, s);
         let pf = pf_ratio(d, j);
         let titer_passive = s.ab_plasma.max(0.0) / d.plasma_ml;
         let titer_endogenous = s.titer_endogenous.max(0.0);
         let cum = s.cum_hazard.max(0.0);
         Observables {
-            viral_load_log10: log10_viral_load(s.virus),
-            viral_load_detectable: s.virus >= d.params.vl_lod,
+            viral_load_log10: log10_viral_load(virus),
+            viral_load_copies_ml: virus,
+            viral_load_detectable: virus >= d.params.vl_lod,
             il6_pg_ml: s.il6.max(0.0),
             lymphocytes_1e9_l: s.lymphocytes.max(0.0),
             titer_id50: titer_endogenous + titer_passive,

@@ -136,9 +136,9 @@ macro_rules! define_params {
 
 define_params! {
     // ---- viral kinetics -------------------------------------------------------------------
-    r0: "-" = 13.0, [2.0, 30.0], Memory,
+    r0: "-" = 11.0, [2.0, 30.0], Memory,
         "within-host basic reproduction number (T0 = 1)",
-        "human R0 7-12 (Goncalves 2020 / Neant 2021, from memory); 13 (MODEL.md 8.6: 12, range 7-15) calibrated to VL peak within 2 d of onset in all presets at ages 50 and 70";
+        "human R0 7-12 (Goncalves 2020 / Neant 2021, from memory); 11 (MODEL.md 8.6: 12) recalibrated after the quasi-steady viral load so all presets meet MODEL.md 8.8 at ages 45 and 72";
     delta: "1/d" = 0.6, [0.1, 3.0], Memory,
         "loss rate of productively infected cells (under 65 years)",
         "Neant 2021 PNAS / Goncalves 2020 CPT:PSP, delta ~0.6 (from memory)";

@@ -3,8 +3,9 @@
 
 use crate::derived::Derived;
 
-/// Number of ODE states (17 of MODEL.md §8.2, an oral dexamethasone depot, and Λ).
-pub const N_STATES: usize = 19;
+/// Number of ODE states: the 17 of MODEL.md §8.2 less the viral load (quasi-steady, see
+/// [`crate::equations::viral_load`]), plus an oral dexamethasone depot and Λ.
+pub const N_STATES: usize = 18;
 
 /// The full state of one patient at one time (t = days since infection).
 ///
@@ -19,8 +20,6 @@ pub struct State {
     pub eclipse: f64,
     /// I: productively infected cells, fraction.
     pub infected: f64,
-    /// V: viral load, copies/mL.
-    pub virus: f64,
     /// D: damaged or denuded epithelium, fraction.
     pub damaged: f64,
     /// M: activated innate myeloid cells, relative.
@@ -73,7 +72,6 @@ impl State {
             self.refractory,
             self.eclipse,
             self.infected,
-            self.virus,
             self.damaged,
             self.myeloid,
             self.il6,
@@ -98,7 +96,6 @@ impl State {
             refractory,
             eclipse,
             infected,
-            virus,
             damaged,
             myeloid,
             il6,
@@ -119,7 +116,6 @@ impl State {
             refractory,
             eclipse,
             infected,
-            virus,
             damaged,
             myeloid,
             il6,
@@ -142,28 +138,29 @@ impl State {
         self.target + self.refractory + self.eclipse + self.infected + self.damaged
     }
 
-    /// Absolute error tolerances per state, in the state's own unit, for the integrator.
+    /// Absolute error tolerances per state, in the state's own unit, for the integrator at its
+    /// default relative tolerance 1e-4 (each about 1e-4 of the state's clinically relevant size,
+    /// smaller for the tiny early infected fractions).
     pub fn absolute_tolerances() -> State {
         State {
-            target: 1e-9,
-            refractory: 1e-9,
-            eclipse: 1e-12,
-            infected: 1e-12,
-            virus: 1e-3,
-            damaged: 1e-9,
-            myeloid: 1e-8,
-            il6: 1e-6,
-            effector: 1e-9,
-            lymphocytes: 1e-8,
-            bcell: 1e-10,
-            titer_endogenous: 1e-6,
-            ab_plasma: 1e-3,
-            ab_tissue: 1e-3,
-            msc_lung: 1e-9,
-            immunoregulation: 1e-9,
-            dex_gut: 1e-9,
-            dex_conc: 1e-6,
-            cum_hazard: 1e-10,
+            target: 1e-7,
+            refractory: 1e-7,
+            eclipse: 1e-10,
+            infected: 1e-10,
+            damaged: 1e-7,
+            myeloid: 1e-6,
+            il6: 1e-4,
+            effector: 1e-7,
+            lymphocytes: 1e-6,
+            bcell: 1e-8,
+            titer_endogenous: 1e-4,
+            ab_plasma: 1e-1,
+            ab_tissue: 1e-1,
+            msc_lung: 1e-7,
+            immunoregulation: 1e-7,
+            dex_gut: 1e-7,
+            dex_conc: 1e-4,
+            cum_hazard: 1e-8,
         }
     }
 }

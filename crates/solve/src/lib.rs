@@ -33,7 +33,7 @@ pub use trajectory::{
 use dopri5::{Dopri5, Settings, StepFailure, System};
 use model::clinical::{self, CareMachine, CareTransition, PF_THRESHOLDS};
 use model::observables::{lung_injury, pf_ratio};
-use model::{Derived, Inputs, N_STATES, Observables, State};
+use model::{Derived, Inputs, N_STATES, Observables, State, viral_load};
 
 /// The model as the integrator sees it: per-patient constants plus the inputs of one segment.
 struct PatientSystem<'a> {
@@ -82,11 +82,14 @@ pub fn solve_with(
         if t >= problem.end_day {
             break;
         }
-        let next = schedule::next_breakpoint(problem, t);
+        let next = schedule::next_breakpoint(problem, &derived, t);
         let system = PatientSystem {
             derived: &derived,
             inputs: schedule::inputs(problem, t, next),
         };
+        course.inputs = system.inputs;
+        course.last_viral_load =
+            viral_load(&derived, &State::from_array(&solver.y), &system.inputs);
         solver.restart(&system, &settings);
         while solver.t < next {
             if solver.accepted + solver.rejected >= options.max_steps {
@@ -120,10 +123,14 @@ struct Course<'a> {
     problem: &'a PatientProblem,
     derived: &'a Derived,
     care: CareMachine,
+    /// Inputs of the segment being integrated (the viral load depends on a running antiviral).
+    inputs: Inputs,
     rows: Vec<DayRow>,
     events: Vec<Event>,
     doses: Vec<trajectory::AppliedDose>,
     next_row_day: u32,
+    /// Viral load at the end of the last step.
+    last_viral_load: f64,
     last_row_day: u32,
     cleared: bool,
     pf_nadir: Extremum,
@@ -133,11 +140,10 @@ struct Course<'a> {
     who_peak: u8,
 }
 
-/// A scalar to track the extreme of, as a function of the state.
+/// A state-based scalar to track the extreme of (its slope is known from the derivative).
 #[derive(Clone, Copy)]
 enum Tracked {
     LungInjury,
-    Virus,
     Il6,
     Lymphocytes,
 }
@@ -146,7 +152,6 @@ impl Tracked {
     fn value(self, d: &Derived, s: &State) -> f64 {
         match self {
             Tracked::LungInjury => lung_injury(d, s),
-            Tracked::Virus => s.virus,
             Tracked::Il6 => s.il6,
             Tracked::Lymphocytes => s.lymphocytes,
         }
@@ -154,7 +159,6 @@ impl Tracked {
     fn slope(self, d: &Derived, ds: &State) -> f64 {
         match self {
             Tracked::LungInjury => ds.damaged + d.params.omega_i * ds.infected,
-            Tracked::Virus => ds.virus,
             Tracked::Il6 => ds.il6,
             Tracked::Lymphocytes => ds.lymphocytes,
         }
@@ -164,7 +168,7 @@ impl Tracked {
 impl<'a> Course<'a> {
     fn new(problem: &'a PatientProblem, derived: &'a Derived) -> Self {
         let s0 = State::initial(derived);
-        let o0 = Observables::of(derived, &s0);
+        let o0 = Observables::of(derived, &s0, &Inputs::default());
         let last_row_day = ((problem.end_day - problem.onset_day) + 1e-9).floor() as u32;
         let at0 = |value| Extremum {
             time_days: 0.0,
@@ -174,14 +178,16 @@ impl<'a> Course<'a> {
             problem,
             derived,
             care: CareMachine::new(0.0, o0.pf_ratio),
+            inputs: Inputs::default(),
             rows: Vec::with_capacity(last_row_day as usize + 1),
             events: Vec::new(),
             doses: Vec::with_capacity(problem.doses.len()),
             next_row_day: 0,
+            last_viral_load: 0.0,
             last_row_day,
             cleared: false,
             pf_nadir: at0(o0.lung_injury), // the maximum of lung injury; P/F in `finish`
-            viral_peak: at0(s0.virus),
+            viral_peak: at0(0.0),
             il6_peak: at0(s0.il6),
             lymphocyte_nadir: at0(s0.lymphocytes),
             who_peak: 0,
@@ -215,7 +221,7 @@ impl<'a> Course<'a> {
 
     fn note_who(&mut self, y: &[f64; N_STATES]) {
         let s = State::from_array(y);
-        let o = Observables::of(self.derived, &s);
+        let o = Observables::of(self.derived, &s, &self.inputs);
         let who = clinical::who_score(
             self.care.status,
             o.pf_ratio,
@@ -238,6 +244,7 @@ impl<'a> Course<'a> {
         }
         self.emit_rows_until(t, |_| *y);
         let mut s = State::from_array(y);
+        schedule::finish_absorption(self.problem, self.derived, t, &mut s);
         for dose in &self.problem.doses {
             if dose.time_days == t {
                 schedule::apply_bolus(self.derived, dose, &mut s);
@@ -261,7 +268,7 @@ impl<'a> Course<'a> {
 
     fn push_row(&mut self, t: f64, y: &[f64; N_STATES]) {
         let s = State::from_array(y);
-        let o = Observables::of(self.derived, &s);
+        let o = Observables::of(self.derived, &s, &self.inputs);
         let status = self.care.status;
         let who = clinical::who_score(status, o.pf_ratio, o.il6_pg_ml, o.viral_load_detectable);
         self.who_peak = self.who_peak.max(who);
@@ -284,6 +291,7 @@ impl<'a> Course<'a> {
             alive: !status.dead,
             death_probability: o.death_probability,
             dexamethasone_ng_ml: o.dexamethasone_ng_ml,
+            msc_lung_1e6_cells: s.msc_lung,
             immunoregulation: o.immunoregulation,
         });
         self.next_row_day += 1;
@@ -293,12 +301,12 @@ impl<'a> Course<'a> {
     fn after_step(&mut self, step: &dopri5::DenseStep<N_STATES>) {
         let d = self.derived;
         let (t0, t1) = (step.t0, step.t1());
-        self.track_extrema(step);
+        let s0 = State::from_array(&step.eval(t0));
+        let s1 = State::from_array(&step.eval(t1));
+        self.track_extrema(step, &s1);
 
         // Threshold crossings inside the step, found on the interpolant.
         let mut crossings = roots::Crossings::default();
-        let s0 = State::from_array(&step.eval(t0));
-        let s1 = State::from_array(&step.eval(t1));
         if !self.care.status.dead {
             let pf_at = |t: f64| pf_ratio(d, lung_injury(d, &State::from_array(&step.eval(t))));
             let (pf0, pf1) = (
@@ -326,9 +334,11 @@ impl<'a> Course<'a> {
                 crossings.push(t, roots::Crossing::Death);
             }
             let lod = d.params.vl_lod;
-            if !self.cleared && s0.virus >= lod && s1.virus < lod {
-                let v = |t: f64| State::from_array(&step.eval(t)).virus - lod;
-                let t = roots::bracketed(v, t0, t1, s0.virus - lod, s1.virus - lod);
+            let u = &self.inputs;
+            let (v0, v1) = (viral_load(d, &s0, u), viral_load(d, &s1, u));
+            if !self.cleared && v0 >= lod && v1 < lod {
+                let v = |t: f64| viral_load(d, &State::from_array(&step.eval(t)), u) - lod;
+                let t = roots::bracketed(v, t0, t1, v0 - lod, v1 - lod);
                 crossings.push(t, roots::Crossing::ViralClearance);
             }
         }
@@ -380,7 +390,7 @@ impl<'a> Course<'a> {
         }
     }
 
-    fn track_extrema(&mut self, step: &dopri5::DenseStep<N_STATES>) {
+    fn track_extrema(&mut self, step: &dopri5::DenseStep<N_STATES>, s1: &State) {
         let d = self.derived;
         let ds0 = State::from_array(&step.dy0);
         let ds1 = State::from_array(&step.dy1);
@@ -388,7 +398,7 @@ impl<'a> Course<'a> {
         let update = |best: &mut Extremum, what: Tracked, sign: f64| {
             // sign = +1 tracks a maximum, −1 a minimum.
             let t1 = step.t1();
-            let v1 = sign * value_at(what, t1);
+            let v1 = sign * what.value(d, s1);
             if v1 > sign * best.value {
                 *best = Extremum {
                     time_days: t1,
@@ -412,16 +422,41 @@ impl<'a> Course<'a> {
             }
         };
         update(&mut self.pf_nadir, Tracked::LungInjury, 1.0);
-        update(&mut self.viral_peak, Tracked::Virus, 1.0);
         update(&mut self.il6_peak, Tracked::Il6, 1.0);
         update(&mut self.lymphocyte_nadir, Tracked::Lymphocytes, -1.0);
+
+        // The viral load is algebraic in the state (no slope at hand): refine when the midpoint
+        // is above both ends.
+        let v_at = |t: f64| viral_load(d, &State::from_array(&step.eval(t)), &self.inputs);
+        let (t0, t1) = (step.t0, step.t1());
+        let v0 = self.last_viral_load;
+        let v1 = viral_load(d, s1, &self.inputs);
+        self.last_viral_load = v1;
+        if v1 < v0 && v1 < self.viral_peak.value {
+            return; // falling and below the peak: nothing to refine
+        }
+        let vm = v_at(0.5 * (t0 + t1));
+        let best = if vm > v0 && vm > v1 {
+            roots::golden_max(v_at, t0, t1, ROOT_TOLERANCE_DAYS)
+        } else if v1 >= v0 {
+            (t1, v1)
+        } else {
+            (t0, v0)
+        };
+        if best.1 > self.viral_peak.value {
+            self.viral_peak = Extremum {
+                time_days: best.0,
+                value: best.1,
+            };
+        }
     }
 
     fn finish(mut self, steps: usize, y_end: &[f64; N_STATES]) -> Trajectory {
         // `pf_nadir` tracked the maximum of lung injury; convert to P/F.
         self.pf_nadir.value = pf_ratio(self.derived, self.pf_nadir.value);
         let final_death_probability =
-            Observables::of(self.derived, &State::from_array(y_end)).death_probability;
+            Observables::of(self.derived, &State::from_array(y_end), &self.inputs)
+                .death_probability;
         Trajectory {
             patient_id: self.problem.patient_id,
             onset_day: self.problem.onset_day,

@@ -67,7 +67,7 @@ impl Default for SolverOptions {
     /// The defaults proven by the convergence test (`tests/convergence.rs`).
     fn default() -> Self {
         SolverOptions {
-            rtol: 1e-6,
+            rtol: 1e-4,
             atol_scale: 1.0,
             max_step: 0.5,
             max_steps: 200_000,

@@ -42,6 +42,8 @@ pub struct DayRow {
     pub death_probability: f64,
     /// Dexamethasone plasma concentration, ng/mL.
     pub dexamethasone_ng_ml: f64,
+    /// Viable MSCs trapped in the lung, 10⁶ cells.
+    pub msc_lung_1e6_cells: f64,
     /// MSC-induced immunoregulatory state, 0–1.
     pub immunoregulation: f64,
 }
