@@ -4,7 +4,7 @@
 //! The PK (lung entrapment, loss of viable cells) and PD (immunoregulatory state Q) equations
 //! live in the model (MODEL.md §8.3); this module only says how many viable cells enter, when.
 
-use crate::bounds::{SpecError, check, check_fraction};
+use crate::bounds::{SpecError, check};
 use crate::patient::PatientContext;
 use crate::schedule::{ConditionalDoses, Schedule};
 use model::dosing::{DoseEvent, DoseInput};
@@ -135,10 +135,11 @@ impl MscRegimen {
 pub struct MscEffectPreset {
     /// Name used in protocols (`msc_effect = "neutral"`).
     pub name: &'static str,
-    /// (model parameter name, value) pairs: e_QM, e_QC (fractional cut of myeloid recruitment
-    /// and IL-6 production at Q = 1), e_QR (fractional boost of epithelial repair), eta_Q
-    /// (fractional cut of bystander damage), e_QX (fractional cut of T-cell expansion), k_Qon
-    /// and k_Qoff (d⁻¹, onset and offset of the immunoregulatory state).
+    /// (model parameter name, value) pairs, names as in `model::PARAM_INFO`: e_q_myeloid and
+    /// e_q_il6 (MODEL.md e_QM, e_QC: fractional cut of myeloid recruitment and IL-6 production
+    /// at Q = 1), e_q_repair (e_QR: relative boost of epithelial repair), eta_q (η_Q: fractional
+    /// cut of bystander damage), e_q_tcell (e_QX: fractional cut of T-cell expansion), k_q_on
+    /// and k_q_off (k_Qon, k_Qoff, d⁻¹: onset and offset of the immunoregulatory state).
     pub parameters: &'static [(&'static str, f64)],
     /// Why these values.
     pub evidence: &'static str,
@@ -149,13 +150,13 @@ pub struct MscEffectPreset {
 pub const MSC_OPTIMISTIC: MscEffectPreset = MscEffectPreset {
     name: "optimistic",
     parameters: &[
-        ("e_QM", 0.6),
-        ("e_QC", 0.7),
-        ("e_QR", 2.0),
-        ("eta_Q", 0.6),
-        ("e_QX", 0.1),
-        ("k_Qon", 2.0),
-        ("k_Qoff", 0.14),
+        ("e_q_myeloid", 0.6),
+        ("e_q_il6", 0.7),
+        ("e_q_repair", 2.0),
+        ("eta_q", 0.6),
+        ("e_q_tcell", 0.1),
+        ("k_q_on", 2.0),
+        ("k_q_off", 0.14),
     ],
     evidence: "Lanzoni 2021 (n=24) survival 91 % vs 42 %; PMC9259515 (6 RCTs) 28-d OR 0.18 (0.06–0.52); \
                IL-6/TNF falls in Stem Cell Res Ther 2022. Sizes [A]; k_Qoff 0.14 d⁻¹ = t½ 5 d [A].",
@@ -166,13 +167,13 @@ pub const MSC_OPTIMISTIC: MscEffectPreset = MscEffectPreset {
 pub const MSC_NEUTRAL: MscEffectPreset = MscEffectPreset {
     name: "neutral",
     parameters: &[
-        ("e_QM", 0.4),
-        ("e_QC", 0.5),
-        ("e_QR", 1.0),
-        ("eta_Q", 0.4),
-        ("e_QX", 0.2),
-        ("k_Qon", 2.0),
-        ("k_Qoff", 0.23),
+        ("e_q_myeloid", 0.4),
+        ("e_q_il6", 0.5),
+        ("e_q_repair", 1.0),
+        ("eta_q", 0.4),
+        ("e_q_tcell", 0.2),
+        ("k_q_on", 2.0),
+        ("k_q_off", 0.23),
     ],
     evidence: "MODEL.md §8.6 defaults [A], target pooled 28-d RR 0.76 (0.62–0.93), Qin 2024 Stem Cell Rev Rep \
                (17 RCTs, n=1019).",
@@ -183,13 +184,13 @@ pub const MSC_NEUTRAL: MscEffectPreset = MscEffectPreset {
 pub const MSC_PESSIMISTIC: MscEffectPreset = MscEffectPreset {
     name: "pessimistic",
     parameters: &[
-        ("e_QM", 0.05),
-        ("e_QC", 0.1),
-        ("e_QR", 0.1),
-        ("eta_Q", 0.05),
-        ("e_QX", 0.2),
-        ("k_Qon", 2.0),
-        ("k_Qoff", 0.35),
+        ("e_q_myeloid", 0.05),
+        ("e_q_il6", 0.1),
+        ("e_q_repair", 0.1),
+        ("eta_q", 0.05),
+        ("e_q_tcell", 0.2),
+        ("k_q_on", 2.0),
+        ("k_q_off", 0.35),
     ],
     evidence: "STROMA-CoV-2 (Monsel 2022) no P/F benefit at day 7; REALIST null; Qin 2024 60- and 90-day RR \
                0.87 and 0.91 with CIs crossing 1. Sizes [A]; k_Qoff 0.35 d⁻¹ = t½ 2 d [A].",
@@ -213,23 +214,14 @@ impl MscEffectPreset {
     }
 }
 
-/// Checks that every fractional effect of a preset is in [0, 1] and rates are positive; used by
-/// the tests and by anyone building a preset from data.
-pub fn validate_preset(preset: &MscEffectPreset) -> Result<(), SpecError> {
-    for &(name, value) in preset.parameters {
-        match name {
-            "e_QM" | "e_QC" | "eta_Q" | "e_QX" => {
-                check_fraction("MSC effect fraction", value)?;
-            }
-            "e_QR" => {
-                check("e_QR", value, 0.0, 10.0, "(relative)")?;
-            }
-            _ => {
-                check("MSC rate", value, 1e-3, 100.0, "1/d")?;
-            }
+impl MscEffectPreset {
+    /// Sets this preset's values on `params` (checked against the model's parameter table).
+    pub fn apply(&self, params: &mut model::Params) -> Result<(), model::ParamError> {
+        for &(name, value) in self.parameters {
+            params.set(name, value)?;
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -238,14 +230,18 @@ mod tests {
 
     #[test]
     fn presets_are_valid_and_ordered_by_benefit() {
+        // Every preset applies within the model's bounds, and the neutral one is the model's
+        // defaults (MODEL.md §8.6).
         for preset in MSC_EFFECT_PRESETS {
-            validate_preset(&preset).unwrap();
+            let mut params = model::Params::default();
+            preset.apply(&mut params).unwrap();
         }
-        // The neutral preset is MODEL.md §8.6's defaults.
-        assert_eq!(MSC_NEUTRAL.value("e_QC"), Some(0.5));
-        assert_eq!(MSC_NEUTRAL.value("eta_Q"), Some(0.4));
+        let defaults = model::Params::default();
+        for &(name, value) in MSC_NEUTRAL.parameters {
+            assert_eq!(defaults.get(name), Some(value), "{name}");
+        }
         // Benefit parameters: optimistic ≥ neutral ≥ pessimistic; each preset sets the same names.
-        for name in ["e_QM", "e_QC", "e_QR", "eta_Q"] {
+        for name in ["e_q_myeloid", "e_q_il6", "e_q_repair", "eta_q"] {
             let v = |p: &MscEffectPreset| p.value(name).unwrap();
             assert!(v(&MSC_OPTIMISTIC) >= v(&MSC_NEUTRAL), "{name}");
             assert!(v(&MSC_NEUTRAL) >= v(&MSC_PESSIMISTIC), "{name}");
