@@ -1,12 +1,15 @@
 //! A regimen (what an arm gives) and its realisation for one patient.
 
+use crate::abo::AboFrequencies;
 use crate::adverse::{AdverseEvent, sample_adverse_events};
-use crate::msc::MscRegimen;
+use crate::bounds::SpecError;
+use crate::msc::{MscRegimen, MscSpec};
 use crate::patient::PatientContext;
-use crate::plasma::{IssueError, IssuedAdministration, PlasmaRegimen};
+use crate::plasma::{IssueError, IssuedAdministration, PlasmaRegimen, PlasmaSpec};
 use crate::schedule::ConditionalDoses;
-use crate::standard::StandardCourse;
+use crate::standard::{StandardCourse, StandardCourseSpec, StandardProduct};
 use model::dosing::DoseEvent;
+use serde::Deserialize;
 use streams::{Purpose, stream};
 
 /// One component of a regimen.
@@ -18,6 +21,89 @@ pub enum RegimenItem {
     Plasma(Box<PlasmaRegimen>),
     /// Mesenchymal stromal cells.
     Msc(MscRegimen),
+}
+
+/// Fields of a standard-therapy course in a protocol (the product is the table's `product`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseFields {
+    /// First day, days since symptom onset.
+    pub first_day: f64,
+    /// Course length, days (default per product).
+    #[serde(default)]
+    pub days: Option<u32>,
+    /// Daily dose, mg (corticosteroids).
+    #[serde(default)]
+    pub daily_mg: Option<f64>,
+    /// Route (corticosteroids).
+    #[serde(default)]
+    pub route: Option<crate::standard::Route>,
+    /// Antiviral efficacy (remdesivir).
+    #[serde(default)]
+    pub efficacy: Option<f64>,
+}
+
+/// One regimen component as written in a protocol table, tagged by `product`
+/// (`product = "plasma"`, `"msc"`, or a standard product's name). Validate with
+/// [`RegimenItem::from_spec`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "product", rename_all = "snake_case")]
+pub enum RegimenItemSpec {
+    /// Convalescent or hyperimmune plasma.
+    Plasma(PlasmaSpec),
+    /// Mesenchymal stromal cells.
+    Msc(MscSpec),
+    /// Dexamethasone course.
+    Dexamethasone(CourseFields),
+    /// Methylprednisolone course.
+    Methylprednisolone(CourseFields),
+    /// Remdesivir course.
+    Remdesivir(CourseFields),
+    /// Lopinavir/ritonavir course.
+    LopinavirRitonavir(CourseFields),
+    /// Interferon-α course.
+    InterferonAlpha(CourseFields),
+    /// Ribavirin course.
+    Ribavirin(CourseFields),
+    /// Non-specific immunoglobulin course.
+    Immunoglobulin(CourseFields),
+    /// Antibiotics course.
+    Antibiotics(CourseFields),
+}
+
+impl RegimenItem {
+    /// Validates a protocol table; plasma donors' ABO groups follow `abo`.
+    pub fn from_spec(spec: RegimenItemSpec, abo: AboFrequencies) -> Result<Self, SpecError> {
+        let course = |product: StandardProduct, f: CourseFields| {
+            StandardCourse::new(StandardCourseSpec {
+                product,
+                first_day: f.first_day,
+                days: f.days,
+                daily_mg: f.daily_mg,
+                route: f.route,
+                efficacy: f.efficacy,
+            })
+            .map(RegimenItem::Standard)
+        };
+        match spec {
+            RegimenItemSpec::Plasma(p) => {
+                Ok(RegimenItem::Plasma(Box::new(PlasmaRegimen::new(p, abo)?)))
+            }
+            RegimenItemSpec::Msc(m) => Ok(RegimenItem::Msc(MscRegimen::new(m)?)),
+            RegimenItemSpec::Dexamethasone(f) => course(StandardProduct::Dexamethasone, f),
+            RegimenItemSpec::Methylprednisolone(f) => {
+                course(StandardProduct::Methylprednisolone, f)
+            }
+            RegimenItemSpec::Remdesivir(f) => course(StandardProduct::Remdesivir, f),
+            RegimenItemSpec::LopinavirRitonavir(f) => {
+                course(StandardProduct::LopinavirRitonavir, f)
+            }
+            RegimenItemSpec::InterferonAlpha(f) => course(StandardProduct::InterferonAlpha, f),
+            RegimenItemSpec::Ribavirin(f) => course(StandardProduct::Ribavirin, f),
+            RegimenItemSpec::Immunoglobulin(f) => course(StandardProduct::Immunoglobulin, f),
+            RegimenItemSpec::Antibiotics(f) => course(StandardProduct::Antibiotics, f),
+        }
+    }
 }
 
 /// What an arm gives: a named list of components.

@@ -102,3 +102,46 @@ fn malformed_and_out_of_range_values_are_typed_errors() {
     assert!(matches!(parse("plasma@-1"), Err(GiveError::Spec(_))));
     assert!(matches!(parse("plasma@NaN"), Err(GiveError::Spec(_))));
 }
+
+#[test]
+fn protocol_tables_deserialize_into_regimen_items() {
+    use therapy::abo::AboFrequencies;
+    use therapy::regimen::RegimenItemSpec;
+    let spec: RegimenItemSpec = toml::from_str(
+        r#"
+        product = "plasma"
+        first_day = 1
+        doses = 3
+        units_per_dose = 1
+        unit_volume_ml = 300
+        pathogen_reduction = "methylene_blue"
+        qualification = { assay = "prnt50", min_id50 = 160 }
+        "#,
+    )
+    .unwrap();
+    let item = RegimenItem::from_spec(spec, AboFrequencies::ITALY).unwrap();
+    assert!(
+        matches!(item, RegimenItem::Plasma(p) if p.spec().pathogen_reduction == PathogenReduction::MethyleneBlue)
+    );
+    let dex: RegimenItemSpec =
+        toml::from_str("product = \"dexamethasone\"\nfirst_day = 7\ndaily_mg = 12").unwrap();
+    assert!(matches!(
+        RegimenItem::from_spec(dex, AboFrequencies::ITALY),
+        Ok(RegimenItem::Standard(_))
+    ));
+    // Unknown keys are errors.
+    assert!(toml::from_str::<RegimenItemSpec>("product = \"msc\"\ncells = 1e6").is_err());
+    assert!(toml::from_str::<RegimenItemSpec>("product = \"plasm\"\nfirst_day = 1").is_err());
+}
+
+#[test]
+fn unknown_protocol_key_error_names_the_key() {
+    let err = toml::from_str::<therapy::regimen::RegimenItemSpec>("product = \"msc\"\ncells = 1e6")
+        .unwrap_err();
+    assert!(err.to_string().contains("cells"), "{err}");
+    let ok: therapy::regimen::RegimenItemSpec = toml::from_str(
+        "product = \"msc\"\nfirst_day = 2\ndose = { flat_cells = 1e8 }\ninfusions = 2",
+    )
+    .unwrap();
+    assert!(matches!(ok, therapy::regimen::RegimenItemSpec::Msc(m) if m.infusions == 2));
+}
