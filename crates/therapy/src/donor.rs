@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DonorPopulationSpec {
-    /// Share of volunteers under 18 (ineligible). Default 0.03 [A]. Bounds [0, 1].
+    /// Share of volunteers under 18 (ineligible). Default 0.03 \[A\]. Bounds [0, 1].
     pub fraction_under_18: f64,
     /// Share of volunteers who are female. Default 0.45 [A: convalescent donor cohorts were
     /// mostly male]. Bounds [0, 1].
@@ -27,18 +27,18 @@ pub struct DonorPopulationSpec {
     pub fraction_female_ever_pregnant: f64,
     /// Only men may donate (NCT04321421 collected from recovered male donors). Default false.
     pub male_only: bool,
-    /// Share with a prior transfusion (ineligible). Default 0.03 [A]. Bounds [0, 1].
+    /// Share with a prior transfusion (ineligible). Default 0.03 \[A\]. Bounds [0, 1].
     pub fraction_prior_transfusion: f64,
     /// Share deferred by the ordinary donor checks (haemoglobin, weight, infection markers).
-    /// Default 0.10 [A]. Bounds [0, 1].
+    /// Default 0.10 \[A\]. Bounds [0, 1].
     pub fraction_other_deferral: f64,
     /// Volunteers come forward uniformly between these many days after recovery. Default
-    /// [7, 120] d [A]. Bounds [0, 365].
+    /// [7, 120] d \[A\]. Bounds [0, 365].
     pub days_since_recovery_range: [f64; 2],
     /// Eligibility: at least this many days since recovery (protocols use 14 to 28). Default 14.
     /// Bounds [0, 365].
     pub min_days_since_recovery: f64,
-    /// Share of donors whose COVID-19 was severe enough for hospital. Default 0.15 [A].
+    /// Share of donors whose COVID-19 was severe enough for hospital. Default 0.15 \[A\].
     /// Bounds [0, 1].
     pub fraction_hospitalised: f64,
     /// Median ID50 on the plateau after mild disease. Default 200 [A: calibrated so that about

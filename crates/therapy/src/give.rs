@@ -133,7 +133,11 @@ pub fn parse(input: &str) -> Result<Regimen, GiveError> {
         .parse()
         .map_err(|_| syntax("DAY must be a number of days since symptom onset"))?;
     let mut pairs = Vec::new();
-    for pair in options.into_iter().flat_map(|o| o.split(',')) {
+    for pair in options
+        .into_iter()
+        .flat_map(|o| o.split(','))
+        .filter(|p| !p.trim().is_empty())
+    {
         let (key, value) = pair
             .split_once('=')
             .ok_or_else(|| syntax(&format!("option `{pair}` is not key=value")))?;

@@ -57,7 +57,7 @@ pub struct PlasmaSpec {
     pub qualification: Qualification,
     /// Pathogen reduction of every unit. Default none.
     pub pathogen_reduction: PathogenReduction,
-    /// Donations pooled per solvent/detergent unit (titers are averaged). Default 50 [A]
+    /// Donations pooled per solvent/detergent unit (titers are averaged). Default 50 \[A\]
     /// (commercial S/D plasma pools hundreds of donations; convalescent pools were smaller).
     /// Bounds [2, 2000]. Used only with `solvent_detergent`.
     pub pool_size: u32,
@@ -305,7 +305,8 @@ pub struct IssuedAdministration {
 /// One plasma unit as issued.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlasmaUnit {
-    /// Donor (or first donor of a pool).
+    /// Donor id: in a supply simulation the donor's stream key; when issued per patient, the
+    /// index of the accepted draw in the patient's stream (first donor of a pool for S/D).
     pub donor_id: u64,
     /// Donor ABO group.
     pub abo: AboGroup,

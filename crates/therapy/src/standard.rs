@@ -45,9 +45,9 @@ pub enum StandardProduct {
     InterferonAlpha,
     /// Ribavirin 500 mg IV 2–3 times daily × 10 d [M: Chinese guideline 2020].
     Ribavirin,
-    /// Non-specific intravenous immunoglobulin 0.4 g/kg/d × 5 d [M].
+    /// Non-specific intravenous immunoglobulin 0.4 g/kg/d × 5 d \[M\].
     Immunoglobulin,
-    /// Empirical antibiotics (meropenem 1 g every 8 h × 7 d in the case report) [M].
+    /// Empirical antibiotics (meropenem 1 g every 8 h × 7 d in the case report) \[M\].
     Antibiotics,
 }
 
