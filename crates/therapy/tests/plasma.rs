@@ -189,3 +189,46 @@ fn issued_donor_groups_follow_population_frequencies_among_compatible_groups() {
     let se = (p * (1.0 - p) / n as f64).sqrt();
     assert!((a as f64 / n as f64 - p).abs() < 4.0 * se);
 }
+
+#[test]
+fn solvent_detergent_pools_average_donor_titers() {
+    // A pooled unit's titer is the mean of 50 qualifying donations, so its SD is that of one
+    // qualifying donation divided by √50 ≈ 7.07 (independent draws). Log-normal titers are
+    // heavy-tailed (excess kurtosis ≈ 370 at GSD 3.2), so the SD ratio estimated from 20,000
+    // and 2,000 units has a relative SE of ≈ 8 %; the band is about ±3 SE.
+    let single = PlasmaRegimen::new(PlasmaSpec::default(), AboFrequencies::ITALY).unwrap();
+    let pooled = PlasmaRegimen::new(
+        PlasmaSpec {
+            pathogen_reduction: PathogenReduction::SolventDetergent,
+            pool_size: 50,
+            ..PlasmaSpec::default()
+        },
+        AboFrequencies::ITALY,
+    )
+    .unwrap();
+    let sd = |regimen: &PlasmaRegimen, n: u32| {
+        let mut rng = stream(8, Purpose::PlasmaIssue, 0);
+        let titers: Vec<f64> = (0..n)
+            .map(|_| {
+                regimen
+                    .issue_unit(AboGroup::O, &mut rng)
+                    .unwrap()
+                    .titer_id50
+            })
+            .collect();
+        let mean = titers.iter().sum::<f64>() / f64::from(n);
+        (titers.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / f64::from(n - 1)).sqrt()
+    };
+    let ratio = sd(&single, 20_000) / sd(&pooled, 2_000);
+    assert!((5.5..9.0).contains(&ratio), "{ratio}");
+}
+
+#[test]
+fn realisation_is_reproducible_per_patient() {
+    let regimen = therapy::give::parse("plasma@2:units=2").unwrap();
+    let patient = therapy::PatientContext::new(70.0, 5.0, AboGroup::B).unwrap();
+    let conditional = therapy::schedule::ConditionalDoses::Give;
+    let a = regimen.realize(5, 17, &patient, conditional).unwrap();
+    assert_eq!(a, regimen.realize(5, 17, &patient, conditional).unwrap());
+    assert_ne!(a, regimen.realize(5, 18, &patient, conditional).unwrap());
+}
