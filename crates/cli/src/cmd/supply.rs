@@ -233,7 +233,7 @@ fn render(name: &str, regimen: &PlasmaRegimen, plan: &SupplyPlan) -> String {
     );
     let _ = writeln!(
         out,
-        "  simulated with ABO matching, median (95 % interval):"
+        "  simulated with ABO matching (AB recipients take only AB plasma, so rare groups drive the excess),\n  median (95 % interval):"
     );
     let _ = writeln!(
         out,
