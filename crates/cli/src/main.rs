@@ -21,12 +21,16 @@ struct Cli {
 enum Command {
     /// Analyse a dataset: Kaplan–Meier, log-rank, Cox; binary and ordinal endpoints.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Plan the convalescent-plasma supply of a protocol: donors to screen, donations, units,
+    /// delivered titer per patient.
+    Supply(cmd::supply::SupplyArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result: Result<(), CliError> = match cli.command {
         Command::Analyze(args) => cmd::analyze::run(&args),
+        Command::Supply(args) => cmd::supply::run(args),
     };
     exit::finish(result)
 }

@@ -1,0 +1,166 @@
+//! The model state: named fields, converted to and from the integrator's flat array by exactly
+//! one pair of functions ([`State::to_array`], [`State::from_array`]).
+
+use crate::derived::Derived;
+
+/// Number of ODE states: the 17 of MODEL.md §8.2 less the viral load (quasi-steady, see
+/// [`crate::equations::viral_load`]), plus an oral dexamethasone depot and Λ.
+pub const N_STATES: usize = 18;
+
+/// The full state of one patient at one time (t = days since infection).
+///
+/// Epithelial compartments are fractions of the at-risk alveolar epithelium and sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct State {
+    /// T: susceptible epithelium, fraction.
+    pub target: f64,
+    /// R: IFN-refractory epithelium, fraction.
+    pub refractory: f64,
+    /// E: eclipse-phase infected cells, fraction.
+    pub eclipse: f64,
+    /// I: productively infected cells, fraction.
+    pub infected: f64,
+    /// D: damaged or denuded epithelium, fraction.
+    pub damaged: f64,
+    /// M: activated innate myeloid cells, relative.
+    pub myeloid: f64,
+    /// C: plasma IL-6, pg/mL.
+    pub il6: f64,
+    /// X: virus-specific effector CD8 T cells in lung, relative to maximum.
+    pub effector: f64,
+    /// L: blood lymphocytes, 10⁹/L.
+    pub lymphocytes: f64,
+    /// B: B-cell/plasmablast activation program, 0–1.
+    pub bcell: f64,
+    /// N: endogenous neutralising titer in plasma, ID50.
+    pub titer_endogenous: f64,
+    /// A_P: passive antibody in plasma, ID50·mL.
+    pub ab_plasma: f64,
+    /// A_T: passive antibody, extravascular, ID50·mL.
+    pub ab_tissue: f64,
+    /// S_M: viable MSCs trapped in lung, 10⁶ cells.
+    pub msc_lung: f64,
+    /// Q: MSC-induced immunoregulatory state, 0–1.
+    pub immunoregulation: f64,
+    /// Oral dexamethasone not yet absorbed (bioavailable amount), mg.
+    pub dex_gut: f64,
+    /// G: dexamethasone plasma concentration, ng/mL.
+    pub dex_conc: f64,
+    /// Λ: cumulative death hazard since admission, dimensionless.
+    pub cum_hazard: f64,
+}
+
+impl State {
+    /// State at infection (t = 0) for this patient.
+    pub fn initial(d: &Derived) -> State {
+        let p = &d.params;
+        State {
+            target: 1.0 - p.e0,
+            eclipse: p.e0,
+            il6: p.il6_baseline,
+            effector: p.x0,
+            lymphocytes: p.l0,
+            bcell: p.b0,
+            ..State::default()
+        }
+    }
+
+    /// Flatten for the integrator.
+    pub fn to_array(&self) -> [f64; N_STATES] {
+        [
+            self.target,
+            self.refractory,
+            self.eclipse,
+            self.infected,
+            self.damaged,
+            self.myeloid,
+            self.il6,
+            self.effector,
+            self.lymphocytes,
+            self.bcell,
+            self.titer_endogenous,
+            self.ab_plasma,
+            self.ab_tissue,
+            self.msc_lung,
+            self.immunoregulation,
+            self.dex_gut,
+            self.dex_conc,
+            self.cum_hazard,
+        ]
+    }
+
+    /// Rebuild from the integrator's array (inverse of [`State::to_array`]).
+    pub fn from_array(y: &[f64; N_STATES]) -> State {
+        let [
+            target,
+            refractory,
+            eclipse,
+            infected,
+            damaged,
+            myeloid,
+            il6,
+            effector,
+            lymphocytes,
+            bcell,
+            titer_endogenous,
+            ab_plasma,
+            ab_tissue,
+            msc_lung,
+            immunoregulation,
+            dex_gut,
+            dex_conc,
+            cum_hazard,
+        ] = *y;
+        State {
+            target,
+            refractory,
+            eclipse,
+            infected,
+            damaged,
+            myeloid,
+            il6,
+            effector,
+            lymphocytes,
+            bcell,
+            titer_endogenous,
+            ab_plasma,
+            ab_tissue,
+            msc_lung,
+            immunoregulation,
+            dex_gut,
+            dex_conc,
+            cum_hazard,
+        }
+    }
+
+    /// Sum of the epithelial fractions (conserved: 1).
+    pub fn epithelium_total(&self) -> f64 {
+        self.target + self.refractory + self.eclipse + self.infected + self.damaged
+    }
+
+    /// Absolute error tolerances per state, in the state's own unit, for the integrator at its
+    /// default relative tolerance 1e-4 (each about 1e-4 of the state's clinically relevant size,
+    /// smaller for the tiny early infected fractions).
+    pub fn absolute_tolerances() -> State {
+        State {
+            target: 1e-7,
+            refractory: 1e-7,
+            eclipse: 1e-10,
+            infected: 1e-10,
+            damaged: 1e-7,
+            myeloid: 1e-6,
+            il6: 1e-4,
+            effector: 1e-7,
+            lymphocytes: 1e-6,
+            bcell: 1e-8,
+            titer_endogenous: 1e-4,
+            ab_plasma: 1e-1,
+            ab_tissue: 1e-1,
+            msc_lung: 1e-7,
+            immunoregulation: 1e-7,
+            dex_gut: 1e-7,
+            dex_conc: 1e-4,
+            cum_hazard: 1e-8,
+        }
+    }
+}
