@@ -207,7 +207,7 @@ fn describe(tok: &Tok) -> String {
         Tok::LBracket => "`[`".into(),
         Tok::RBracket => "`]`".into(),
         Tok::Comma => "`,`".into(),
-        Tok::End => "the end of the criterion".into(),
+        Tok::End => "end of criterion".into(),
     }
 }
 
@@ -495,6 +495,14 @@ fn literal(
     at: Range<usize>,
 ) -> Result<Literal, CriterionError> {
     let name = var.name();
+    if tok == Tok::End {
+        let expected = match ty {
+            VarType::Number => format!("a number after `{name} {}`", op.symbol()),
+            VarType::Boolean => "`true` or `false`".to_string(),
+            VarType::Category(levels) => format!("one of {}", quoted(levels)),
+        };
+        return Err(error(at, "unexpected end of criterion", expected));
+    }
     match ty {
         VarType::Number => match tok {
             Tok::Number(x) => Ok(Literal::Number(x)),
@@ -689,7 +697,7 @@ mod tests {
 
         let e = parse("age >= ").unwrap_err();
         assert_eq!(e.at, 7..7);
-        assert!(e.message.contains("the end of the criterion"), "{e:?}");
+        assert_eq!(e.message, "unexpected end of criterion");
 
         let e = parse("sex == femal").unwrap_err();
         assert_eq!(e.at, 7..12);

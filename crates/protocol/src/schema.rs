@@ -128,7 +128,7 @@ pub struct Contact {
 #[serde(deny_unknown_fields)]
 pub struct Site {
     /// Facility name.
-    pub facility: String,
+    pub facility: Option<String>,
     /// City.
     pub city: Option<String>,
     /// Country.
@@ -549,6 +549,8 @@ pub enum Measure {
     LymphocyteCount,
     /// Viral clearance (first negative RT-PCR).
     ViralClearance,
+    /// Viral load in the respiratory tract, log10 copies/mL.
+    ViralLoad,
     /// PaO2/FiO2 ratio.
     PfRatio,
     /// Serum IL-6.

@@ -752,9 +752,11 @@ fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
         | Measure::ViralClearance
         | Measure::Extubation => &[Binary, TimeToEvent],
         Measure::WhoScore => &[Ordinal, Binary, Continuous],
-        Measure::LymphocyteCount | Measure::PfRatio | Measure::Il6 | Measure::NeutralizingTiter => {
-            &[Continuous]
-        }
+        Measure::ViralLoad
+        | Measure::LymphocyteCount
+        | Measure::PfRatio
+        | Measure::Il6
+        | Measure::NeutralizingTiter => &[Continuous],
         Measure::TransfusionReaction | Measure::AdverseEvent => &[Binary, TimeToEvent],
     }
 }

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod import_ctgov;
+pub mod run;
+pub mod validate;
