@@ -670,3 +670,11 @@ pub struct Simulation {
     /// Follow-up after randomization, days (1–365).
     pub follow_up_days: u32,
 }
+
+/// How a value of a file enum is spelled in protocol files (`"amotosalen_uva"`, `"bone_marrow"`).
+pub fn spelling<T: Serialize>(value: &T) -> String {
+    match toml::Value::try_from(value) {
+        Ok(toml::Value::String(s)) => s,
+        _ => String::from("?"),
+    }
+}

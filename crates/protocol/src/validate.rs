@@ -761,24 +761,17 @@ fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
     }
 }
 
-fn serde_name<T: serde::Serialize>(value: &T) -> String {
-    match toml::Value::try_from(value) {
-        Ok(toml::Value::String(s)) => s,
-        _ => String::from("?"),
-    }
-}
-
 /// The file spelling of a route.
 pub fn route_name(r: Route) -> String {
-    serde_name(&r)
+    crate::schema::spelling(&r)
 }
 /// The file spelling of an endpoint kind.
 pub fn kind_name(k: EndpointKind) -> String {
-    serde_name(&k)
+    crate::schema::spelling(&k)
 }
 /// The file spelling of a measure.
 pub fn measure_name(m: Measure) -> String {
-    serde_name(&m)
+    crate::schema::spelling(&m)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use protocol::schema::{ScheduleReference, Simulation};
+use protocol::schema::{ScheduleReference, Simulation, spelling};
 use protocol::validate::{kind_name, measure_name};
 use protocol::{Product, Protocol, Regimen};
 
@@ -150,10 +150,10 @@ pub fn plan(p: &Protocol, source: &str, threads: Option<u32>) -> String {
     let a = &p.analysis;
     let _ = writeln!(
         out,
-        "\nAnalysis: alpha {} ({}-sided), {:?}{}",
+        "\nAnalysis: alpha {} ({}-sided), {}{}",
         a.alpha,
         a.sides,
-        a.population,
+        spelling(&a.population),
         if a.twins {
             ", with counterfactual twins"
         } else {
@@ -203,10 +203,15 @@ pub fn product_line(product: &Product) -> String {
                 _ => "?".into(),
             };
             format!(
-                "{:?} plasma, {} unit(s) x {volume}, donor titer median {} ID50 (GSD {}), units >= {} ID50, pathogen reduction {:?}",
-                x.kind, x.units, x.donor_titer.median_id50, x.donor_titer.gsd, x.qualification_min_id50, x.pathogen_reduction
+                "{} plasma, {} unit(s) x {volume}, donor titer median {} ID50 (GSD {}), units >= {} ID50, pathogen reduction {}, ABO {}",
+                spelling(&x.kind),
+                x.units,
+                x.donor_titer.median_id50,
+                x.donor_titer.gsd,
+                x.qualification_min_id50,
+                spelling(&x.pathogen_reduction),
+                spelling(&x.abo_matching)
             )
-            .to_lowercase()
         }
         Product::Msc(x) => {
             let dose = match (x.cells_per_kg, x.cells) {
@@ -215,13 +220,17 @@ pub fn product_line(product: &Product) -> String {
                 _ => "?".into(),
             };
             format!(
-                "MSC ({:?}), {} infusion(s) of {dose}, viability {}",
-                x.source, x.infusions, x.viability
+                "MSC ({}), {} infusion(s) of {dose}, viability {}",
+                spelling(&x.source),
+                x.infusions,
+                x.viability
             )
         }
         Product::Dexamethasone(x) => format!(
-            "dexamethasone {} mg/day {:?} x {} days",
-            x.mg_per_day, x.route, x.days
+            "dexamethasone {} mg/day {} x {} days",
+            x.mg_per_day,
+            spelling(&x.route),
+            x.days
         ),
         Product::Remdesivir(x) => format!(
             "remdesivir {} mg then {} mg/day, {} days",
@@ -232,12 +241,18 @@ pub fn product_line(product: &Product) -> String {
             x.lopinavir_mg, x.ritonavir_mg, x.doses_per_day, x.days
         ),
         Product::InterferonAlpha(x) => format!(
-            "interferon alpha {} MIU {:?} x {}/day, {} days",
-            x.million_units, x.route, x.doses_per_day, x.days
+            "interferon alpha {} MIU {} x {}/day, {} days",
+            x.million_units,
+            spelling(&x.route),
+            x.doses_per_day,
+            x.days
         ),
         Product::Ribavirin(x) => format!(
-            "ribavirin {} mg {:?} x {}/day, {} days",
-            x.mg_per_dose, x.route, x.doses_per_day, x.days
+            "ribavirin {} mg {} x {}/day, {} days",
+            x.mg_per_dose,
+            spelling(&x.route),
+            x.doses_per_day,
+            x.days
         ),
         Product::Methylprednisolone(x) => match (x.mg_per_kg_per_day, x.mg_per_day) {
             (Some(per_kg), _) => format!("methylprednisolone {per_kg} mg/kg/day, {} days", x.days),
@@ -253,6 +268,6 @@ pub fn product_line(product: &Product) -> String {
             "tocilizumab {} mg/kg (max {} mg) x {} dose(s)",
             x.mg_per_kg, x.max_mg, x.doses
         ),
-        Product::Bundle(name) => format!("bundle {name:?}"),
+        Product::Bundle(name) => format!("bundle {}", spelling(name)),
     }
 }
