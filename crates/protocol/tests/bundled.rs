@@ -61,3 +61,66 @@ fn seed_trial_matches_the_registry_and_the_brief() {
     assert!(p.eligible(&patient(60.0)));
     assert!(!p.eligible(&patient(61.0)));
 }
+
+#[test]
+fn msc_phase1_is_a_single_group_of_ten_on_bone_marrow_msc() {
+    use protocol::registry::{Allocation, InterventionModel};
+    use protocol::schema::MscSource;
+    let p = load("nct04467047-msc-phase1.toml");
+    assert_eq!(p.study.intervention_model, InterventionModel::SingleGroup);
+    assert_eq!(p.study.allocation, Allocation::Na);
+    assert_eq!(p.simulation.patients, 10);
+    assert_eq!(p.arms.len(), 1);
+    let msc = p.regimens.iter().find_map(|r| match &r.product {
+        Product::Msc(x) => Some(x),
+        _ => None,
+    });
+    let msc = msc.expect("MSC regimen");
+    assert_eq!(
+        (msc.source, msc.cells_per_kg, msc.infusions),
+        (MscSource::BoneMarrow, Some(1e6), 1)
+    );
+    let primary = p.primary_endpoint();
+    assert_eq!(
+        (primary.measure, primary.kind),
+        (Measure::Death, EndpointKind::TimeToEvent)
+    );
+    assert!(
+        p.endpoints
+            .iter()
+            .any(|e| e.measure == Measure::AdverseEvent)
+    );
+    // exclusion: pregnancy
+    let pregnant = |v: Variable| match v {
+        Variable::RtPcrPositive => Value::Bool(true),
+        Variable::WhoScore => Value::Number(6.0),
+        Variable::Pregnant => Value::Bool(true),
+        _ => Value::Missing,
+    };
+    assert!(!p.eligible(&pregnant));
+}
+
+#[test]
+fn case_report_gives_first_line_then_plasma_then_three_msc_infusions() {
+    let p = load("case-report-plasma-then-msc.toml");
+    assert_eq!(p.simulation.patients, 1);
+    let arm = &p.arms[0];
+    let first_day = |key: &str| {
+        p.arm_regimens(arm)
+            .find(|r| r.product.key() == key)
+            .map(|r| r.administration_days())
+            .unwrap_or_else(|| panic!("no {key}"))
+    };
+    for key in [
+        "lopinavir_ritonavir",
+        "interferon_alpha",
+        "ribavirin",
+        "antibiotics",
+        "methylprednisolone",
+        "immunoglobulin",
+    ] {
+        assert_eq!(first_day(key)[0], 0, "{key} starts on day 0");
+    }
+    assert_eq!(first_day("plasma"), vec![7]);
+    assert_eq!(first_day("msc"), vec![9, 12, 15]);
+}
