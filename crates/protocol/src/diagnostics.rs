@@ -238,10 +238,29 @@ impl<'a> Spans<'a> {
 
     /// The path of the innermost key or value whose span contains `offset`.
     pub fn path_at(&self, offset: usize) -> FieldPath {
-        match &self.doc {
-            Some(doc) => locate(doc.get_ref(), offset, FieldPath::root()).unwrap_or_default(),
-            None => FieldPath::root(),
+        let Some(doc) = &self.doc else {
+            return FieldPath::root();
+        };
+        if let Some(path) = locate(doc.get_ref(), offset, FieldPath::root()) {
+            return path;
         }
+        // Not inside anything the (partly recovered) document holds, e.g. a duplicate key that
+        // the parser dropped: take the table of the nearest key before it, plus the word there.
+        let mut nearest: Option<(usize, FieldPath)> = None;
+        keys_before(doc.get_ref(), offset, &FieldPath::root(), &mut nearest);
+        let mut path = nearest.map(|(_, p)| p).unwrap_or_default();
+        path.0.pop();
+        let word: String = self
+            .text
+            .get(offset..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        if !word.is_empty() {
+            path = path.key(&word);
+        }
+        path
     }
 
     /// Turn a `toml`/serde error into a diagnostic: path from its span, and the serde message
@@ -254,6 +273,22 @@ impl<'a> Spans<'a> {
             .map_or_else(FieldPath::root, |s| self.path_at(s.start));
         let message = error.message().trim().to_string();
         let (mut message, mut expected, mut hint) = split_serde_message(&message);
+        expected = expected.map(|e| humanize_expected(&e));
+        if message.starts_with("invalid type: string")
+            && expected.as_deref().is_some_and(|e| e.contains("number"))
+        {
+            hint = Some("numbers are written without quotes".into());
+        } else if message.contains("must be quoted") {
+            let at = span.clone().and_then(|r| self.text.get(r)).unwrap_or("");
+            if at.trim().is_empty() {
+                message = "missing value after `=`".into();
+                expected = Some("a value: a number, \"text\", true/false or [ … ]".into());
+            } else {
+                hint = Some("put text values in double quotes, e.g. \"…\"".into());
+            }
+        } else if message.starts_with("duplicate key") {
+            hint = Some("each key may appear once per table; delete one of them".into());
+        }
         if let Some(field) = between(&message, "missing field `", "`") {
             path = path.key(&field);
             message = format!("missing required key `{field}`");
@@ -263,6 +298,33 @@ impl<'a> Spans<'a> {
             expected = None;
         }
         self.make(path.to_string(), span, message, expected.take(), hint)
+    }
+}
+
+/// The key with the greatest start at or before `offset`.
+fn keys_before(
+    table: &DeTable,
+    offset: usize,
+    path: &FieldPath,
+    nearest: &mut Option<(usize, FieldPath)>,
+) {
+    for (key, value) in table.iter() {
+        let here = path.key(key.get_ref());
+        let start = key.span().start;
+        if start <= offset && nearest.as_ref().is_none_or(|(best, _)| start >= *best) {
+            *nearest = Some((start, here.clone()));
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => keys_before(t, offset, &here, nearest),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        keys_before(t, offset, &here.index(i), nearest);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -297,6 +359,20 @@ fn locate_value(value: &Spanned<DeValue>, offset: usize, path: &FieldPath) -> Op
     }
     let span = value.span();
     (span.contains(&offset) || (span.is_empty() && span.start == offset)).then(|| path.clone())
+}
+
+/// Serde's Rust-flavoured "expected" (`u32`, `a sequence`, `struct Plasma`) in the file's words.
+fn humanize_expected(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number >= 0 (no quotes)".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number (no quotes)".into(),
+        "f32" | "f64" => "a number (no quotes)".into(),
+        "a boolean" => "`true` or `false` (no quotes)".into(),
+        "a string" => "text in double quotes".into(),
+        "a sequence" => "an array, e.g. [\"a\", \"b\"]".into(),
+        other if other.starts_with("struct ") => "a table".into(),
+        other => other.to_string(),
+    }
 }
 
 fn between(text: &str, open: &str, close: &str) -> Option<String> {

@@ -46,9 +46,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &toml).map_err(|e| {
-                CliError::failure(miette::miette!("{}: cannot write: {e}", path.display()))
-            })?;
+            // Write beside the target and rename, so a failure never leaves half a protocol.
+            let partial = path.with_extension("toml.partial");
+            std::fs::write(&partial, &toml)
+                .and_then(|()| std::fs::rename(&partial, path))
+                .map_err(|e| {
+                    CliError::failure(miette::miette!("{}: cannot write: {e}", path.display()))
+                })?;
             eprintln!(
                 "wrote {} (review the lines marked ASSUMPTION)",
                 path.display()
