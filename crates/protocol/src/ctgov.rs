@@ -602,6 +602,7 @@ fn import(s: &ProtocolSection) -> String {
     let id = id_mod
         .nct_id
         .clone()
+        .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "UNREGISTERED".into());
     let mut w = String::new();
     let mut notes: Vec<String> = Vec::new();
@@ -640,8 +641,8 @@ fn import(s: &ProtocolSection) -> String {
             .find(|r| r.source.eq_ignore_ascii_case(bare.trim()))
             .map(|r| r.name.clone())
     };
-    for (i, g) in s.arms_interventions_module.arm_groups.iter().enumerate() {
-        let label = g.label.clone().unwrap_or_else(|| format!("Arm {}", i + 1));
+    for g in &s.arms_interventions_module.arm_groups {
+        let label = g.label.clone().unwrap_or_default();
         let (kind, note) = match g.kind.as_deref().and_then(ArmGroupType::from_code) {
             Some(k) => (k, None),
             None => (
@@ -719,6 +720,15 @@ fn import(s: &ProtocolSection) -> String {
                     ),
                 });
             }
+        }
+    }
+    // Labels are the arms' keys: non-empty and unique even where the record repeats one.
+    for i in 0..arms.len() {
+        if arms[i].label.trim().is_empty() {
+            arms[i].label = format!("Arm {}", i + 1);
+        }
+        while arms[..i].iter().any(|a| a.label == arms[i].label) {
+            arms[i].label.push_str(" (2)");
         }
     }
     // Design codes must agree with the arm count for the file to validate.
@@ -824,7 +834,8 @@ fn import(s: &ProtocolSection) -> String {
     // ---- write
     let _ = writeln!(
         w,
-        "# Imported from ClinicalTrials.gov record {id} by `immunotrial import-ctgov`."
+        "# Imported from ClinicalTrials.gov record {} by `immunotrial import-ctgov`.",
+        plain(&id)
     );
     let _ = writeln!(
         w,
@@ -836,10 +847,9 @@ fn import(s: &ProtocolSection) -> String {
     );
     let _ = writeln!(w, "\n[study]");
     let _ = writeln!(w, "id = {}", q(&id));
-    let brief = id_mod
-        .brief_title
-        .clone()
-        .or_else(|| id_mod.official_title.clone())
+    let non_empty = |s: &Option<String>| s.clone().filter(|t| !t.trim().is_empty());
+    let brief = non_empty(&id_mod.brief_title)
+        .or_else(|| non_empty(&id_mod.official_title))
         .unwrap_or_else(|| id.clone());
     let _ = writeln!(w, "brief_title = {}", q(&brief));
     if let Some(t) = &id_mod.official_title {
@@ -943,8 +953,23 @@ fn import(s: &ProtocolSection) -> String {
     );
     let sex = elig.sex.as_deref().and_then(Sex::from_code);
     code_line(&mut w, "sex", elig.sex.as_deref(), Sex::from_code);
-    let min_age = age_line(&mut w, "minimum_age", elig.minimum_age.as_deref());
-    let max_age = age_line(&mut w, "maximum_age", elig.maximum_age.as_deref());
+    let ages = (
+        elig.minimum_age.as_deref().and_then(age_in_years),
+        elig.maximum_age.as_deref().and_then(age_in_years),
+    );
+    let (min_age, max_age) = match ages {
+        (Some(lo), Some(hi)) if lo > hi => {
+            let _ = writeln!(
+                w,
+                "# minimum_age and maximum_age left out: the record's minimum is above its maximum"
+            );
+            (None, None)
+        }
+        _ => (
+            age_line(&mut w, "minimum_age", elig.minimum_age.as_deref()),
+            age_line(&mut w, "maximum_age", elig.maximum_age.as_deref()),
+        ),
+    };
     if let Some(h) = elig.healthy_volunteers {
         let _ = writeln!(w, "healthy_volunteers = {h}");
     }
@@ -1073,12 +1098,13 @@ fn import(s: &ProtocolSection) -> String {
     }
     for name in &skipped {
         notes.push(format!(
-            "intervention {name} is not a product immunotrial simulates: left out"
+            "intervention {} is not a product immunotrial simulates: left out",
+            plain(name)
         ));
     }
     for r in &regimens {
         let _ = writeln!(w, "\n[[regimen]]");
-        let _ = writeln!(w, "# from intervention {}", q(&r.source));
+        let _ = writeln!(w, "# from intervention \"{}\"", plain(&r.source));
         let _ = writeln!(w, "name = {}", q(&r.name));
         let _ = writeln!(w, "relative_to = \"randomization\"");
         let _ = writeln!(
@@ -1123,6 +1149,12 @@ fn import(s: &ProtocolSection) -> String {
         q(defaults::POPULATION)
     );
     match design.enrollment_info.count.filter(|n| *n > 0) {
+        Some(n) if n > MAX_PATIENTS => {
+            let _ = writeln!(
+                w,
+                "patients = {MAX_PATIENTS}                              # registered enrollment {n}, capped at the simulator's limit"
+            );
+        }
         Some(n) => {
             let _ = writeln!(
                 w,
@@ -1147,6 +1179,16 @@ fn import(s: &ProtocolSection) -> String {
     }
     w
 }
+
+/// Record text made safe for a one-line TOML comment (no control characters or line breaks).
+fn plain(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The most patients one replicate may enroll (`simulation.patients` bound).
+const MAX_PATIENTS: u32 = 1_000_000;
 
 fn comment(note: Option<&str>) -> String {
     note.map_or(String::new(), |n| format!("  # {n}"))
