@@ -2,3 +2,6 @@
 
 pub mod analyze;
 pub mod supply;
+pub mod import_ctgov;
+pub mod run;
+pub mod validate;
