@@ -133,6 +133,31 @@ impl State {
         }
     }
 
+    /// Project onto the physical domain after a numerical step: clip round-off below zero (every
+    /// state is an amount, count, fraction or concentration) and, if anything was clipped,
+    /// rescale the epithelial fractions to sum to 1 again (Runge–Kutta steps conserve that sum
+    /// exactly; only the clipping breaks it). Returns whether anything changed.
+    pub fn project_physical(&mut self) -> bool {
+        let mut y = self.to_array();
+        let mut changed = false;
+        for v in y.iter_mut().filter(|v| **v < 0.0) {
+            *v = 0.0;
+            changed = true;
+        }
+        if changed {
+            *self = State::from_array(&y);
+            let total = self.epithelium_total();
+            if total > 0.0 {
+                self.target /= total;
+                self.refractory /= total;
+                self.eclipse /= total;
+                self.infected /= total;
+                self.damaged /= total;
+            }
+        }
+        changed
+    }
+
     /// Sum of the epithelial fractions (conserved: 1).
     pub fn epithelium_total(&self) -> f64 {
         self.target + self.refractory + self.eclipse + self.infected + self.damaged

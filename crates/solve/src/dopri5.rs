@@ -14,6 +14,12 @@
 pub trait System<const N: usize> {
     /// Write f(y) into `dy`.
     fn rhs(&self, y: &[f64; N], dy: &mut [f64; N]);
+
+    /// Project an accepted state back onto the physical domain (e.g. clip round-off below
+    /// zero); return whether anything changed. Default: nothing to do.
+    fn project(&self, _y: &mut [f64; N]) -> bool {
+        false
+    }
 }
 
 // The system is autonomous between breakpoints, so the nodes c_i are not needed.
@@ -258,6 +264,9 @@ impl<const N: usize> Dopri5<N> {
                 self.t = if h == remaining { t_end } else { self.t + h };
                 self.y = y1;
                 self.dy = k7;
+                if system.project(&mut self.y) {
+                    system.rhs(&self.y, &mut self.dy);
+                }
                 // Keep the proposed step even when this one was shortened to hit a breakpoint.
                 self.h = if h == remaining {
                     self.h.max(h * factor)
