@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module under `cmd/` and returns `Result<(), CliError>`;
 //! `main` renders the error and maps it to the exit status (2: bad input, 1: failure).
 
+mod cmd;
 mod exit;
 
 use clap::{Parser, Subcommand};
@@ -17,10 +18,15 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Simulate one virtual patient's course, day by day since symptom onset.
+    Patient(cmd::patient::PatientArgs),
+}
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), CliError> = match cli.command {};
+    let result: Result<(), CliError> = match cli.command {
+        Command::Patient(args) => cmd::patient::run(&args),
+    };
     exit::finish(result)
 }
