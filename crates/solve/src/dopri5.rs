@@ -112,8 +112,8 @@ pub enum StepFailure {
 /// Integrator settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings<const N: usize> {
-    /// Relative tolerance.
-    pub rtol: f64,
+    /// Relative tolerance per component.
+    pub rtol: [f64; N],
     /// Absolute tolerance per component.
     pub atol: [f64; N],
     /// Largest step, days.
@@ -215,7 +215,7 @@ impl<const N: usize> Dopri5<N> {
             for i in 0..N {
                 let err = h
                     * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-                let scale = settings.atol[i] + settings.rtol * y[i].abs().max(y1[i].abs());
+                let scale = settings.atol[i] + settings.rtol[i] * y[i].abs().max(y1[i].abs());
                 let r = err / scale;
                 sum += r * r;
                 finite &= y1[i].is_finite() && k7[i].is_finite();
@@ -303,7 +303,7 @@ mod tests {
 
     fn settings(rtol: f64) -> Settings<2> {
         Settings {
-            rtol,
+            rtol: [rtol; 2],
             atol: [rtol * 1e-3; 2],
             max_step: 1.0,
             first_step: 1e-3,
@@ -346,7 +346,7 @@ mod tests {
         let sys = Spiral { a: 0.3, w: 2.0 };
         let run = |h: f64| {
             let s = Settings {
-                rtol: 1e9,
+                rtol: [1e9; 2],
                 atol: [1e9; 2],
                 max_step: h,
                 first_step: h,

@@ -80,7 +80,9 @@ pub fn solve_with(
     let mut course = Course::new(problem, &derived, options.record_states);
     let atol_state = State::absolute_tolerances().to_array();
     let settings = Settings {
-        rtol: options.rtol,
+        rtol: State::relative_tolerance_weights()
+            .to_array()
+            .map(|w| w * options.rtol),
         atol: atol_state.map(|a| a * options.atol_scale),
         max_step: options.max_step,
         first_step: FIRST_STEP_DAYS,
