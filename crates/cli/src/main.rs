@@ -61,6 +61,8 @@ enum Command {
     /// Plan the convalescent-plasma supply of a protocol: donors to screen, donations, units,
     /// delivered titer per patient.
     Supply(cmd::supply::SupplyArgs),
+    /// Simulate one virtual patient's course, day by day since symptom onset.
+    Patient(cmd::patient::PatientArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -80,6 +82,7 @@ fn main() -> std::process::ExitCode {
         Command::ImportCtgov(args) => cmd::import_ctgov::run(args),
         Command::Analyze(args) => cmd::analyze::run(&args),
         Command::Supply(args) => cmd::supply::run(args),
+        Command::Patient(args) => cmd::patient::run(&args),
     };
     exit::finish(result)
 }

@@ -501,3 +501,25 @@ impl Covariates {
         Ok(())
     }
 }
+
+/// The parameter table as Markdown, one row per [`PARAM_INFO`] entry (docs/model.md embeds it;
+/// a test fails when the two differ).
+pub fn markdown_table() -> String {
+    let mut s = String::from(
+        "| name | unit | default | lower | upper | description | source | provenance |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for p in PARAM_INFO {
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+            p.name,
+            p.unit,
+            p.default,
+            p.lower,
+            p.upper,
+            p.description,
+            p.source,
+            p.provenance.tag()
+        ));
+    }
+    s
+}

@@ -24,6 +24,7 @@ fn main() {
             let opts = SolverOptions {
                 rtol,
                 atol_scale: rtol / 1e-4,
+                max_step: std::env::var("MAXSTEP").map_or(0.5, |v| v.parse().unwrap_or(0.5)),
                 ..SolverOptions::default()
             };
             let start = Instant::now();

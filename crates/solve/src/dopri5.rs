@@ -14,6 +14,12 @@
 pub trait System<const N: usize> {
     /// Write f(y) into `dy`.
     fn rhs(&self, y: &[f64; N], dy: &mut [f64; N]);
+
+    /// Project an accepted state back onto the physical domain (e.g. clip round-off below
+    /// zero); return whether anything changed. Default: nothing to do.
+    fn project(&self, _y: &mut [f64; N]) -> bool {
+        false
+    }
 }
 
 // The system is autonomous between breakpoints, so the nodes c_i are not needed.
@@ -106,8 +112,8 @@ pub enum StepFailure {
 /// Integrator settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings<const N: usize> {
-    /// Relative tolerance.
-    pub rtol: f64,
+    /// Relative tolerance per component.
+    pub rtol: [f64; N],
     /// Absolute tolerance per component.
     pub atol: [f64; N],
     /// Largest step, days.
@@ -209,7 +215,7 @@ impl<const N: usize> Dopri5<N> {
             for i in 0..N {
                 let err = h
                     * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-                let scale = settings.atol[i] + settings.rtol * y[i].abs().max(y1[i].abs());
+                let scale = settings.atol[i] + settings.rtol[i] * y[i].abs().max(y1[i].abs());
                 let r = err / scale;
                 sum += r * r;
                 finite &= y1[i].is_finite() && k7[i].is_finite();
@@ -258,6 +264,9 @@ impl<const N: usize> Dopri5<N> {
                 self.t = if h == remaining { t_end } else { self.t + h };
                 self.y = y1;
                 self.dy = k7;
+                if system.project(&mut self.y) {
+                    system.rhs(&self.y, &mut self.dy);
+                }
                 // Keep the proposed step even when this one was shortened to hit a breakpoint.
                 self.h = if h == remaining {
                     self.h.max(h * factor)
@@ -294,7 +303,7 @@ mod tests {
 
     fn settings(rtol: f64) -> Settings<2> {
         Settings {
-            rtol,
+            rtol: [rtol; 2],
             atol: [rtol * 1e-3; 2],
             max_step: 1.0,
             first_step: 1e-3,
@@ -337,7 +346,7 @@ mod tests {
         let sys = Spiral { a: 0.3, w: 2.0 };
         let run = |h: f64| {
             let s = Settings {
-                rtol: 1e9,
+                rtol: [1e9; 2],
                 atol: [1e9; 2],
                 max_step: h,
                 first_step: h,

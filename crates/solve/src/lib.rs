@@ -46,6 +46,17 @@ impl System<N_STATES> for PatientSystem<'_> {
         let s = State::from_array(y);
         *dy = model::derivative(self.derived, &s, &self.inputs).to_array();
     }
+
+    /// Clip integration round-off below zero (at most the absolute tolerance) so it cannot
+    /// grow; see [`State::project_physical`].
+    fn project(&self, y: &mut [f64; N_STATES]) -> bool {
+        let mut s = State::from_array(y);
+        let changed = s.project_physical();
+        if changed {
+            *y = s.to_array();
+        }
+        changed
+    }
 }
 
 /// Solve with the default tolerances.
@@ -66,10 +77,12 @@ pub fn solve_with(
     };
     problem.validate().map_err(|e| fail(e.into()))?;
     let derived = Derived::new(&problem.params, &problem.covariates);
-    let mut course = Course::new(problem, &derived);
+    let mut course = Course::new(problem, &derived, options.record_states);
     let atol_state = State::absolute_tolerances().to_array();
     let settings = Settings {
-        rtol: options.rtol,
+        rtol: State::relative_tolerance_weights()
+            .to_array()
+            .map(|w| w * options.rtol),
         atol: atol_state.map(|a| a * options.atol_scale),
         max_step: options.max_step,
         first_step: FIRST_STEP_DAYS,
@@ -129,6 +142,8 @@ struct Course<'a> {
     events: Vec<Event>,
     doses: Vec<trajectory::AppliedDose>,
     next_row_day: u32,
+    record_states: bool,
+    states: Vec<State>,
     /// Viral load at the end of the last step.
     last_viral_load: f64,
     last_row_day: u32,
@@ -166,7 +181,7 @@ impl Tracked {
 }
 
 impl<'a> Course<'a> {
-    fn new(problem: &'a PatientProblem, derived: &'a Derived) -> Self {
+    fn new(problem: &'a PatientProblem, derived: &'a Derived, record_states: bool) -> Self {
         let s0 = State::initial(derived);
         let o0 = Observables::of(derived, &s0, &Inputs::default());
         let last_row_day = ((problem.end_day - problem.onset_day) + 1e-9).floor() as u32;
@@ -183,6 +198,8 @@ impl<'a> Course<'a> {
             events: Vec::new(),
             doses: Vec::with_capacity(problem.doses.len()),
             next_row_day: 0,
+            record_states,
+            states: Vec::new(),
             last_viral_load: 0.0,
             last_row_day,
             cleared: false,
@@ -267,7 +284,12 @@ impl<'a> Course<'a> {
     }
 
     fn push_row(&mut self, t: f64, y: &[f64; N_STATES]) {
-        let s = State::from_array(y);
+        // Rows between steps come from the interpolant, which can dip below zero by round-off.
+        let mut s = State::from_array(y);
+        s.project_physical();
+        if self.record_states {
+            self.states.push(s);
+        }
         let o = Observables::of(self.derived, &s, &self.inputs);
         let status = self.care.status;
         let who = clinical::who_score(status, o.pf_ratio, o.il6_pg_ml, o.viral_load_detectable);
@@ -470,6 +492,7 @@ impl<'a> Course<'a> {
             who_peak: self.who_peak,
             final_death_probability,
             steps,
+            states: self.states,
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct SolverOptions {
     pub max_step: f64,
     /// Largest number of accepted plus rejected steps before giving up.
     pub max_steps: usize,
+    /// Also return the full model state at each daily row ([`crate::Trajectory::states`]).
+    pub record_states: bool,
 }
 
 impl Default for SolverOptions {
@@ -71,6 +73,7 @@ impl Default for SolverOptions {
             atol_scale: 1.0,
             max_step: 0.5,
             max_steps: 200_000,
+            record_states: false,
         }
     }
 }

@@ -140,6 +140,9 @@ pub struct Trajectory {
     pub final_death_probability: f64,
     /// Accepted integrator steps.
     pub steps: usize,
+    /// The full model state at each daily row, when [`crate::SolverOptions::record_states`] is
+    /// set; empty otherwise.
+    pub states: Vec<model::State>,
 }
 
 impl Trajectory {

@@ -11,7 +11,7 @@ fn run(doses: Vec<DoseEvent>) -> (PatientProblem, Trajectory) {
         PatientProblem::natural_history(Phenotype::Severe.params(), Covariates::default(), 30.0);
     problem.doses = doses;
     // Tight tolerances: this checks the equations and the dosing, not the default tolerance.
-    let options = SolverOptions::default().tightened(1e4);
+    let options = SolverOptions::default().tightened(1e6);
     let t = solve_with(&problem, &options).expect("solves");
     (problem, t)
 }

@@ -1,7 +1,8 @@
 //! One module per subcommand.
 
 pub mod analyze;
-pub mod supply;
 pub mod import_ctgov;
+pub mod patient;
 pub mod run;
+pub mod supply;
 pub mod validate;
