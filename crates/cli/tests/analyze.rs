@@ -193,3 +193,171 @@ fn results_folder_is_designed_in_but_reports_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("trial engine"));
 }
+
+/// The same lung data as Parquet (time Float64, status Int32, sex as text, age Int64) gives the
+/// same analysis as the CSV.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_input_gives_the_csv_results() {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+    use parquet::arrow::ArrowWriter;
+
+    let text = std::fs::read_to_string(LUNG).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    let idx = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (it, is, isex, iage) = (idx("time"), idx("status"), idx("sex"), idx("age"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let time: Vec<f64> = rows.iter().map(|r| r[it].parse().unwrap()).collect();
+    let status: Vec<i32> = rows.iter().map(|r| r[is].parse().unwrap()).collect();
+    let sex: Vec<String> = rows.iter().map(|r| r[isex].clone()).collect();
+    let age: Vec<i64> = rows.iter().map(|r| r[iage].parse().unwrap()).collect();
+    let batch = RecordBatch::try_from_iter([
+        ("time", Arc::new(Float64Array::from(time)) as ArrayRef),
+        ("status", Arc::new(Int32Array::from(status)) as ArrayRef),
+        ("sex", Arc::new(StringArray::from(sex)) as ArrayRef),
+        ("age", Arc::new(Int64Array::from(age)) as ArrayRef),
+    ])
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lung.parquet");
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+
+    let args = [
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--arm",
+        "sex",
+        "--covariate",
+        "age",
+        "--format",
+        "json",
+    ];
+    let run = |file: &str| {
+        let mut full = vec!["analyze", "--data", file];
+        full.extend_from_slice(&args);
+        let out = immunotrial(&full);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["data"] = Value::Null;
+        v
+    };
+    assert_eq!(run(path.to_str().unwrap()), run(LUNG));
+}
+
+#[test]
+fn binary_and_ordinal_endpoints_match_r() {
+    // Binary: death (status) by sex, sex = 2 versus sex = 1: 53/90 versus 112/138.
+    // R: fisher.test(matrix(c(53, 37, 112, 26), 2, byrow = TRUE))$p.value = 0.0004349142
+    //    (53/90)/(112/138) = 0.7255952; chisq.test(..., correct = FALSE) X-squared = 13.51117
+    let out = immunotrial(&[
+        "analyze", "--data", LUNG, "--arm", "sex", "--binary", "status", "--format", "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["binary"]["comparisons"][0]["result"];
+    printed("fisher p", &r["fisher_p"], 0.0004349142, 10);
+    printed("risk ratio", &r["risk_ratio"]["estimate"], 0.7255952, 7);
+    printed("chisq", &r["chisq"], 13.51117, 5);
+
+    // Ordinal: ECOG performance score by sex, rows with a missing score removed.
+    // R: wilcox.test(ph.ecog ~ sex, exact = FALSE): W = 6289.5 (sex 1 as x), p-value = 0.7804
+    //    polr(factor(ph.ecog) ~ I(sex == 2)): coefficient -0.07223
+    let text = std::fs::read_to_string(LUNG).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let ecog = header
+        .split(',')
+        .position(|h| h.trim_matches('"') == "ph.ecog")
+        .unwrap();
+    let sex = header
+        .split(',')
+        .position(|h| h.trim_matches('"') == "sex")
+        .unwrap();
+    let kept: Vec<&str> = lines
+        .filter(|l| !l.split(',').nth(ecog).unwrap().is_empty())
+        .collect();
+    let n_female = kept
+        .iter()
+        .filter(|l| l.split(',').nth(sex) == Some("2"))
+        .count() as f64;
+    let n_male = kept.len() as f64 - n_female;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lung_ecog.csv");
+    std::fs::write(&path, format!("{header}\n{}\n", kept.join("\n"))).unwrap();
+    let out = immunotrial(&[
+        "analyze",
+        "--data",
+        path.to_str().unwrap(),
+        "--arm",
+        "sex",
+        "--ordinal",
+        "ph.ecog",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["ordinal"]["comparisons"][0];
+    // Here x is the sex = 2 arm, so W = n_x n_y − 6289.5.
+    printed("W", &c["wilcoxon"]["w"], n_female * n_male - 6289.5, 1);
+    printed("wilcoxon p", &c["wilcoxon"]["p"], 0.7804, 4);
+    let or = c["proportional_odds"]["odds_ratio"].as_f64().unwrap();
+    assert!((or.ln() - (-0.07223)).abs() < 1e-4, "log OR {}", or.ln());
+}
+
+#[test]
+fn no_events_still_reports_the_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("censored.csv");
+    std::fs::write(&path, "t,e,arm\n1,0,a\n2,0,a\n3,0,b\n4,0,b\n").unwrap();
+    let out = immunotrial(&[
+        "analyze",
+        "--data",
+        path.to_str().unwrap(),
+        "--time",
+        "t",
+        "--event",
+        "e",
+        "--arm",
+        "arm",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["kaplan_meier"][0]["median"].is_null());
+    assert_eq!(v["kaplan_meier"][1]["events"], 0);
+    assert!(v["logrank"]["error"].is_string(), "{}", v["logrank"]);
+    assert!(v["cox"]["error"].is_string(), "{}", v["cox"]);
+}

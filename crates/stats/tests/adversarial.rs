@@ -13,6 +13,11 @@ fn kaplan_meier_closed_forms() {
     assert_eq!(km.survival_at(3.0), 0.25);
     assert_eq!(km.n_risk_at(2.0), 3);
     assert_eq!(km.n_risk_at(5.0), 0);
+    // At risk at t = observed time ≥ t: 4 at 0 and 1, 3 at 1.5 and 2, 1 at 3 and 4, 0 after.
+    assert_eq!(
+        km.risk_table(&[0.0, 1.0, 1.5, 2.0, 3.0, 4.0, 4.5]),
+        vec![4, 4, 3, 3, 1, 1, 0]
+    );
     // Curve reaching 0: limits undefined there, not NaN.
     assert_eq!(km.lower[2], None);
     // RMST up to 4 of that step function: 1 + 0.75 + 0.25·2 = 2.25.

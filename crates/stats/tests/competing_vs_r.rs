@@ -40,6 +40,14 @@ fn fine_gray_matches_crr() {
                 REL_TOL,
             );
         }
+        for (k, want) in vec_f(&fx[key]["se"]).iter().enumerate() {
+            close(
+                &format!("cause {cause} robust se[{k}]"),
+                fit.terms[k].se,
+                *want,
+                REL_TOL,
+            );
+        }
         close(
             &format!("cause {cause} loglik"),
             fit.loglik,

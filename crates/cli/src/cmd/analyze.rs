@@ -142,9 +142,7 @@ impl Table {
     fn read(path: &Path) -> Result<Self, CliError> {
         let shown = path.display().to_string();
         if path.extension().and_then(|e| e.to_str()) == Some("parquet") {
-            return Err(CliError::input(miette!(
-                "{shown}: Parquet input is not supported yet; export the data as CSV"
-            )));
+            return Self::read_parquet(path, shown);
         }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -170,6 +168,96 @@ impl Table {
             headers,
             rows,
         })
+    }
+
+    /// Parquet: every supported column becomes text cells (null → empty), so the same
+    /// validation applies as for CSV.
+    #[cfg(feature = "parquet")]
+    fn read_parquet(path: &Path, shown: String) -> Result<Self, CliError> {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::{
+            Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
+            UInt16Type, UInt32Type, UInt64Type,
+        };
+        use arrow_array::{Array, ArrayRef};
+        use arrow_schema::DataType;
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+        let bad = |e: &dyn std::fmt::Display| CliError::input(miette!("cannot read {shown}: {e}"));
+        let file = std::fs::File::open(path).map_err(|e| bad(&e))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(&e))?;
+        let headers: Vec<String> = builder
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let reader = builder.build().map_err(|e| bad(&e))?;
+        fn cells<T: std::fmt::Display>(col: &ArrayRef, value: impl Fn(usize) -> T) -> Vec<String> {
+            (0..col.len())
+                .map(|i| {
+                    if col.is_null(i) {
+                        String::new()
+                    } else {
+                        value(i).to_string()
+                    }
+                })
+                .collect()
+        }
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for batch in reader {
+            let batch = batch.map_err(|e| bad(&e))?;
+            let mut columns: Vec<Vec<String>> = Vec::with_capacity(batch.num_columns());
+            for (c, col) in batch.columns().iter().enumerate() {
+                let text = match col.data_type() {
+                    DataType::Float64 => cells(col, |i| col.as_primitive::<Float64Type>().value(i)),
+                    DataType::Float32 => cells(col, |i| col.as_primitive::<Float32Type>().value(i)),
+                    DataType::Int64 => cells(col, |i| col.as_primitive::<Int64Type>().value(i)),
+                    DataType::Int32 => cells(col, |i| col.as_primitive::<Int32Type>().value(i)),
+                    DataType::Int16 => cells(col, |i| col.as_primitive::<Int16Type>().value(i)),
+                    DataType::Int8 => cells(col, |i| col.as_primitive::<Int8Type>().value(i)),
+                    DataType::UInt64 => cells(col, |i| col.as_primitive::<UInt64Type>().value(i)),
+                    DataType::UInt32 => cells(col, |i| col.as_primitive::<UInt32Type>().value(i)),
+                    DataType::UInt16 => cells(col, |i| col.as_primitive::<UInt16Type>().value(i)),
+                    DataType::UInt8 => cells(col, |i| col.as_primitive::<UInt8Type>().value(i)),
+                    DataType::Boolean => cells(col, |i| u8::from(col.as_boolean().value(i))),
+                    DataType::Utf8 => cells(col, |i| col.as_string::<i32>().value(i).to_string()),
+                    DataType::LargeUtf8 => {
+                        cells(col, |i| col.as_string::<i64>().value(i).to_string())
+                    }
+                    other => {
+                        return Err(CliError::input(miette!(
+                            "{shown}: column `{}` has type {other}, which analyze does not read (use numbers or text)",
+                            headers[c]
+                        )));
+                    }
+                };
+                columns.push(text);
+            }
+            for r in 0..batch.num_rows() {
+                rows.push(
+                    columns
+                        .iter()
+                        .map(|col| col[r].trim().to_string())
+                        .collect(),
+                );
+            }
+        }
+        if rows.is_empty() {
+            return Err(CliError::input(miette!("{shown} has no data rows")));
+        }
+        Ok(Self {
+            path: shown,
+            headers,
+            rows,
+        })
+    }
+
+    #[cfg(not(feature = "parquet"))]
+    fn read_parquet(_path: &Path, shown: String) -> Result<Self, CliError> {
+        Err(CliError::input(miette!(
+            "{shown}: this build reads CSV only; rebuild with `--features parquet` or export the data as CSV"
+        )))
     }
 
     fn column(&self, name: &str) -> Result<usize, CliError> {
@@ -333,8 +421,13 @@ fn analyze_survival(
             "median_ci": [median.lower, median.upper],
         }));
     }
-    let lr = logrank(&time, &event, &arms.index, strata.as_deref())
-        .map_err(|e| stats_failure("log-rank", e))?;
+    // A test or model the data cannot support (no events, a monotone likelihood) is reported
+    // in place, so the rest of the analysis still comes out.
+    let logrank_out = match logrank(&time, &event, &arms.index, strata.as_deref()) {
+        Ok(lr) => json!({"chisq": lr.chisq, "df": lr.df, "p": lr.p, "observed": lr.observed,
+                         "expected": lr.expected, "stratified": strata.is_some()}),
+        Err(e) => json!({"error": e.to_string()}),
+    };
 
     // Cox: arm indicators (versus the reference arm) plus covariates, complete cases only.
     let cov_cols: Vec<usize> = args
@@ -380,32 +473,33 @@ fn analyze_survival(
         strata: ks.as_deref(),
         level: 0.95,
     };
-    let fit = cox::fit_with(&kt, &ke, &cols, &opts).map_err(|e| stats_failure("Cox model", e))?;
-    let terms: Vec<Value> = names
-        .iter()
-        .zip(&fit.terms)
-        .map(|(name, t)| json!({"name": name, "coef": t.coef, "se": t.se, "hr": t.hr, "ci": [t.hr_lower, t.hr_upper], "p": t.p}))
-        .collect();
+    let cox_out = match cox::fit_with(&kt, &ke, &cols, &opts) {
+        Ok(fit) => {
+            let terms: Vec<Value> = names
+                .iter()
+                .zip(&fit.terms)
+                .map(|(name, t)| json!({"name": name, "coef": t.coef, "se": t.se, "hr": t.hr, "ci": [t.hr_lower, t.hr_upper], "p": t.p}))
+                .collect();
+            json!({
+                "terms": terms,
+                "ties": "efron",
+                "n": fit.n,
+                "events": fit.events,
+                "n_dropped_missing": n - keep.len(),
+                "likelihood_ratio": fit.likelihood_ratio,
+                "wald": fit.wald,
+                "score": fit.score,
+            })
+        }
+        Err(e) => {
+            json!({"error": e.to_string(), "ties": "efron", "n_dropped_missing": n - keep.len()})
+        }
+    };
 
     let mut out = serde_json::Map::new();
     out.insert("kaplan_meier".into(), Value::Array(km_out));
-    out.insert(
-        "logrank".into(),
-        json!({"chisq": lr.chisq, "df": lr.df, "p": lr.p, "observed": lr.observed, "expected": lr.expected, "stratified": strata.is_some()}),
-    );
-    out.insert(
-        "cox".into(),
-        json!({
-            "terms": terms,
-            "ties": "efron",
-            "n": fit.n,
-            "events": fit.events,
-            "n_dropped_missing": n - keep.len(),
-            "likelihood_ratio": fit.likelihood_ratio,
-            "wald": fit.wald,
-            "score": fit.score,
-        }),
-    );
+    out.insert("logrank".into(), logrank_out);
+    out.insert("cox".into(), cox_out);
     Ok(out)
 }
 
@@ -507,7 +601,12 @@ fn render_table(report: &Value) -> String {
             ));
         }
     }
-    if report["logrank"].is_object() {
+    for key in ["logrank", "cox"] {
+        if let Some(e) = report[key]["error"].as_str() {
+            s.push_str(&format!("\n{key}: not estimable: {e}\n"));
+        }
+    }
+    if report["logrank"]["chisq"].is_number() {
         let lr = &report["logrank"];
         s.push_str(&format!(
             "\nlog-rank: chisq = {} on {} df, p = {:.4e}\n",

@@ -136,8 +136,16 @@ pub struct FineGrayTerm {
     pub coef: f64,
     /// Subdistribution hazard ratio exp(coef).
     pub shr: f64,
-    /// Model-based standard error (inverse information of the weighted pseudo-likelihood;
-    /// not the robust sandwich that `cmprsk::crr` reports).
+    /// Robust (sandwich) standard error of Fine & Gray (1999), which accounts for the
+    /// estimated censoring weights; the one `cmprsk::crr` reports.
+    pub se: f64,
+    /// Lower 95 % limit of the subdistribution hazard ratio (from the robust SE).
+    pub shr_lower: f64,
+    /// Upper 95 % limit of the subdistribution hazard ratio.
+    pub shr_upper: f64,
+    /// Two-sided Wald p-value (robust SE).
+    pub p: f64,
+    /// Model-based standard error (inverse information of the weighted pseudo-likelihood).
     pub se_model: f64,
 }
 
@@ -249,11 +257,20 @@ pub fn fine_gray(
         StatsError::NotEstimable("singular information in the Fine–Gray fit".into())
     })?;
     let var = cholesky_inverse(&l);
+    let robust = data.robust_variance(&beta, &var);
+    let z = crate::dist::z_two_sided(0.95);
     let terms = (0..p)
-        .map(|j| FineGrayTerm {
-            coef: beta[j],
-            shr: beta[j].exp(),
-            se_model: var.get(j, j).sqrt(),
+        .map(|j| {
+            let se = robust.get(j, j).sqrt();
+            FineGrayTerm {
+                coef: beta[j],
+                shr: beta[j].exp(),
+                se,
+                shr_lower: (beta[j] - z * se).exp(),
+                shr_upper: (beta[j] + z * se).exp(),
+                p: crate::dist::normal_p_two_sided(beta[j] / se),
+                se_model: var.get(j, j).sqrt(),
+            }
         })
         .collect();
     Ok(FineGrayFit {
@@ -305,6 +322,176 @@ struct FgEval {
 }
 
 impl FgData {
+    /// Fine & Gray's (1999) sandwich I⁻¹ (Σ_i (η_i + ψ_i)(η_i + ψ_i)ᵀ) I⁻¹: η_i is patient i's
+    /// score residual, ψ_i the extra term from estimating the censoring distribution,
+    /// ψ_i = q(T_i)/R(T_i) 1{censored} − Σ_{censored c, T_c ≤ T_i} q(T_c)/R(T_c)², with
+    /// q(t) = Σ_{cause failures u ≥ t} (G(u−)/S0(u)) Σ_{competing j, T_j < t} e^{x_jβ}/G(T_j−) (x_j − x̄(u))
+    /// and R(t) the number still under observation. Prefix and suffix sums keep it O(n p²).
+    fn robust_variance(&self, beta: &[f64], inv_info: &SquareMatrix) -> SquareMatrix {
+        let (n, p) = (self.time.len(), self.p);
+        let row = |i: usize| &self.x[i * p..(i + 1) * p];
+        let risk: Vec<f64> = (0..n)
+            .map(|i| {
+                row(i)
+                    .iter()
+                    .zip(beta)
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
+                    .exp()
+            })
+            .collect();
+        // Time blocks (start, end) of tied times.
+        let mut blocks = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let start = i;
+            while i < n && self.time[i] == self.time[start] {
+                i += 1;
+            }
+            blocks.push((start, i));
+        }
+        // Ordinary risk-set sums from the end.
+        let mut tail0 = vec![0.0; n + 1];
+        let mut tail1 = vec![0.0; (n + 1) * p];
+        for i in (0..n).rev() {
+            tail0[i] = tail0[i + 1] + risk[i];
+            for a in 0..p {
+                tail1[i * p + a] = tail1[(i + 1) * p + a] + risk[i] * row(i)[a];
+            }
+        }
+        // Per block with cause failures: a = d/S0, x̄, G(u−).
+        struct Failure {
+            block: usize,
+            a: f64,
+            mean: Vec<f64>,
+            g: f64,
+        }
+        let mut failures: Vec<Failure> = Vec::new();
+        let (mut c0, mut c1) = (0.0, vec![0.0; p]);
+        for (b, &(start, end)) in blocks.iter().enumerate() {
+            let g = self.g_left[start];
+            let d = (start..end)
+                .filter(|&k| self.status[k] == self.cause)
+                .count() as f64;
+            if d > 0.0 {
+                let s0 = tail0[start] + g * c0;
+                let mean = (0..p)
+                    .map(|a| (tail1[start * p + a] + g * c1[a]) / s0)
+                    .collect();
+                failures.push(Failure {
+                    block: b,
+                    a: d / s0,
+                    mean,
+                    g,
+                });
+            }
+            for k in start..end {
+                if self.status[k] != 0 && self.status[k] != self.cause {
+                    let w = risk[k] / self.g_left[k];
+                    c0 += w;
+                    for a in 0..p {
+                        c1[a] += w * row(k)[a];
+                    }
+                }
+            }
+        }
+        let nf = failures.len();
+        // Prefix sums over failures (u ≤ t) of a and a·x̄; suffix sums of G·a and G·a·x̄.
+        let mut pre_a = vec![0.0; nf + 1];
+        let mut pre_b = vec![0.0; (nf + 1) * p];
+        for (k, f) in failures.iter().enumerate() {
+            pre_a[k + 1] = pre_a[k] + f.a;
+            for a in 0..p {
+                pre_b[(k + 1) * p + a] = pre_b[k * p + a] + f.a * f.mean[a];
+            }
+        }
+        let mut suf_a = vec![0.0; nf + 1];
+        let mut suf_b = vec![0.0; (nf + 1) * p];
+        for k in (0..nf).rev() {
+            let f = &failures[k];
+            suf_a[k] = suf_a[k + 1] + f.g * f.a;
+            for a in 0..p {
+                suf_b[k * p + a] = suf_b[(k + 1) * p + a] + f.g * f.a * f.mean[a];
+            }
+        }
+        let mut meat = SquareMatrix::zeros(p);
+        let mut resid = vec![0.0; p];
+        let mut psi_running = vec![0.0; p];
+        let (mut c0, mut c1) = (0.0, vec![0.0; p]);
+        let mut q = vec![0.0; p];
+        let mut next_failure = 0; // first failure whose block is ≥ the current block
+        for (b, &(start, end)) in blocks.iter().enumerate() {
+            while next_failure < nf && failures[next_failure].block < b {
+                next_failure += 1;
+            }
+            let at_failure = next_failure < nf && failures[next_failure].block == b;
+            // Failures with u ≤ t: indices < upto; failures with u > t: indices ≥ upto.
+            let upto = if at_failure {
+                next_failure + 1
+            } else {
+                next_failure
+            };
+            let at_risk = (n - start) as f64;
+            let censored = (start..end).filter(|&k| self.status[k] == 0).count() as f64;
+            if censored > 0.0 {
+                // q(t) over failures u ≥ t and competing patients with T_j < t.
+                for a in 0..p {
+                    q[a] = c1[a] * suf_a[next_failure] - c0 * suf_b[next_failure * p + a];
+                    psi_running[a] -= censored * q[a] / (at_risk * at_risk);
+                }
+            }
+            for k in start..end {
+                let xk = row(k);
+                let is_cause = self.status[k] == self.cause;
+                let is_competing = self.status[k] != 0 && !is_cause;
+                for a in 0..p {
+                    let mut eta = 0.0;
+                    if is_cause {
+                        eta += xk[a] - failures[next_failure].mean[a];
+                    }
+                    eta -= risk[k] * (xk[a] * pre_a[upto] - pre_b[upto * p + a]);
+                    if is_competing {
+                        eta -=
+                            risk[k] / self.g_left[k] * (xk[a] * suf_a[upto] - suf_b[upto * p + a]);
+                    }
+                    let mut psi = psi_running[a];
+                    if self.status[k] == 0 {
+                        psi += q[a] / at_risk;
+                    }
+                    resid[a] = eta + psi;
+                }
+                for a in 0..p {
+                    for c in 0..p {
+                        *meat.at(a, c) += resid[a] * resid[c];
+                    }
+                }
+            }
+            for k in start..end {
+                if self.status[k] != 0 && self.status[k] != self.cause {
+                    let w = risk[k] / self.g_left[k];
+                    c0 += w;
+                    for a in 0..p {
+                        c1[a] += w * row(k)[a];
+                    }
+                }
+            }
+        }
+        // Sandwich.
+        let mut tmp = SquareMatrix::zeros(p);
+        for a in 0..p {
+            for c in 0..p {
+                *tmp.at(a, c) = (0..p).map(|m| inv_info.get(a, m) * meat.get(m, c)).sum();
+            }
+        }
+        let mut out = SquareMatrix::zeros(p);
+        for a in 0..p {
+            for c in 0..p {
+                *out.at(a, c) = (0..p).map(|m| tmp.get(a, m) * inv_info.get(m, c)).sum();
+            }
+        }
+        out
+    }
+
     fn evaluate(&self, beta: &[f64]) -> FgEval {
         let (n, p) = (self.time.len(), self.p);
         let row = |i: usize| &self.x[i * p..(i + 1) * p];

@@ -233,6 +233,11 @@ impl KaplanMeier {
         self.n_risk.get(k).copied().unwrap_or(0)
     }
 
+    /// Numbers at risk at each of `times` (the "number at risk" table under a KM plot).
+    pub fn risk_table(&self, times: &[f64]) -> Vec<u64> {
+        times.iter().map(|&t| self.n_risk_at(t)).collect()
+    }
+
     /// Restricted mean survival time ∫₀^τ S(t) dt and its standard error
     /// sqrt(Σ_{t_i ≤ τ} A_i² d_i / (n_i (n_i − d_i))), where A_i is the area under the curve
     /// from t_i to τ.
