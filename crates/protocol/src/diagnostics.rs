@@ -226,7 +226,7 @@ impl<'a> Spans<'a> {
         for quote in ["\"", "'"] {
             if raw.len() == content.len() + 2
                 && raw.starts_with(quote)
-                && &raw[1..raw.len() - 1] == content
+                && raw.get(1..raw.len() - 1) == Some(content)
             {
                 let start = span.start + 1 + inner.start;
                 let end = (span.start + 1 + inner.end).max(start);
