@@ -366,3 +366,23 @@ fn unreadable_file_is_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }
+
+#[test]
+fn several_syntax_errors_are_reported_together() {
+    let text = BASE.replacen("seed = 1", "seed = ", 1).replacen(
+        "\"hospitalized_severe\"",
+        "hospitalized_severe",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("syntax.toml");
+    std::fs::write(&path, text).unwrap();
+    let file = path.to_str().unwrap();
+    let out = run(&["validate", file]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains(&format!("{file}:64:8")) && stderr.contains(&format!("{file}:65:14")),
+        "{stderr}"
+    );
+}

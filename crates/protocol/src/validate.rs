@@ -34,12 +34,15 @@ use crate::variables::{VARIABLES, Variable};
 
 /// Parse `text` (named `name` in messages) and validate it.
 pub fn parse_and_validate(name: &str, text: &str) -> Result<Protocol, ProtocolError> {
-    let spans = Spans::new(text);
+    let (spans, syntax) = Spans::with_syntax_errors(text);
     let fail = |diagnostics: Vec<Diagnostic>| ProtocolError {
         file: name.to_string(),
         source_text: text.to_string(),
         diagnostics,
     };
+    if !syntax.is_empty() {
+        return Err(fail(syntax));
+    }
     let file: ProtocolFile =
         toml::from_str(text).map_err(|e| fail(vec![spans.from_toml_error(&e)]))?;
     validate(&file, &spans).map_err(fail)
