@@ -92,7 +92,7 @@ const CASES: &[Case] = &[
         at: "7:14",
         path: "study.enrollment",
         message: "invalid type: string \"100\"",
-        hint: None,
+        hint: Some("numbers are written without quotes"),
     },
     Case {
         name: "unknown_key",
@@ -212,7 +212,7 @@ const CASES: &[Case] = &[
         edits: &[("seed = 1", "seed = ")],
         at: "64:8",
         path: "simulation.seed",
-        message: "",
+        message: "missing value after `=`",
         hint: None,
     },
     Case {
@@ -268,6 +268,33 @@ const CASES: &[Case] = &[
         path: "eligibility.exclusion[0]",
         message: "`femal` is not a level of `sex`",
         hint: Some("did you mean `female`?"),
+    },
+    Case {
+        name: "duplicate_key",
+        edits: &[(
+            "masking = \"NONE\"",
+            "masking = \"NONE\"\nmasking = \"DOUBLE\"",
+        )],
+        at: "7:1",
+        path: "study.masking",
+        message: "duplicate key",
+        hint: Some("each key may appear once per table"),
+    },
+    Case {
+        name: "unquoted_text",
+        edits: &[("\"hospitalized_severe\"", "hospitalized_severe")],
+        at: "65:14",
+        path: "simulation.population",
+        message: "string values must be quoted",
+        hint: Some("put text values in double quotes"),
+    },
+    Case {
+        name: "quoted_number",
+        edits: &[("patients = 100", "patients = \"100\"")],
+        at: "66:12",
+        path: "simulation.patients",
+        message: "invalid type: string \"100\"",
+        hint: Some("numbers are written without quotes"),
     },
 ];
 
@@ -365,4 +392,24 @@ fn unreadable_file_is_bad_input() {
     let out = run(&["validate", "/nonexistent/protocol.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn several_syntax_errors_are_reported_together() {
+    let text = BASE.replacen("seed = 1", "seed = ", 1).replacen(
+        "\"hospitalized_severe\"",
+        "hospitalized_severe",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("syntax.toml");
+    std::fs::write(&path, text).unwrap();
+    let file = path.to_str().unwrap();
+    let out = run(&["validate", file]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains(&format!("{file}:64:8")) && stderr.contains(&format!("{file}:65:14")),
+        "{stderr}"
+    );
 }

@@ -12,7 +12,7 @@
 //! ```
 //! Numbers compare with numeric variables, `true`/`false` with boolean ones and level names
 //! (`female`, `invasive_ventilation`, `AB`) with categorical ones; `<`/`>` are only for numbers.
-//! Parsing checks all of that against [`VARIABLES`](crate::VARIABLES), so an [`Expr`] is always
+//! Parsing checks all of that against [`VARIABLES`], so an [`Expr`] is always
 //! well typed. Written by hand rather than with a parser crate: the language is five rules and
 //! the error positions must point into the criterion string.
 

@@ -361,7 +361,18 @@ fn guess_product(
             background: false,
         })
     };
-    if has(&["placebo", "saline", "vehicle"]) {
+    // Not the products modelled, though their names look alike: placebos, plasma exchange,
+    // cell-free MSC products (exosomes, secretome).
+    if has(&[
+        "placebo",
+        "saline",
+        "vehicle",
+        "exchange",
+        "plasmapheresis",
+        "exosome",
+        "secretome",
+        "conditioned medium",
+    ]) {
         return None;
     }
     if has(&["plasma"]) {
@@ -1258,6 +1269,25 @@ mod tests {
             "standard therapy"
         );
         assert_eq!(bare_intervention_name("plasma"), "plasma");
+    }
+
+    #[test]
+    fn names_map_to_products_only_when_clear() {
+        let key = |name: &str| guess_product(name, &[], None).map(|g| g.key);
+        assert_eq!(key("COVID-19 convalescent plasma"), Some("plasma"));
+        assert_eq!(key("Hyperimmune plasma"), Some("plasma"));
+        assert_eq!(key("Therapeutic plasma exchange"), None);
+        assert_eq!(key("Allogeneic MSC"), Some("msc"));
+        assert_eq!(key("MSC-derived exosomes"), None);
+        assert_eq!(key("Dexamethasone 6 mg"), Some("dexamethasone"));
+        assert_eq!(key("Standard of care"), Some("bundle"));
+        assert_eq!(key("Placebo"), None);
+        assert_eq!(key("Prone positioning"), None);
+        let plasma = guess_product("Convalescent plasma", &[], None).unwrap();
+        assert!(plasma.table.contains("kind = \"convalescent\""));
+        assert!(!plasma.table.contains("qualification_min_id50"));
+        let cord = guess_product("MSC", &["umbilical cord MSC".to_string()], None).unwrap();
+        assert!(cord.table.contains("umbilical_cord"));
     }
 
     #[test]

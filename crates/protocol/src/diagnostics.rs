@@ -67,8 +67,20 @@ impl fmt::Display for FieldPath {
         }
         for (i, seg) in self.0.iter().enumerate() {
             match seg {
-                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
-                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    // Keys that are not bare TOML keys are written quoted, as in TOML.
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    if bare {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "{k:?}")?;
+                    }
+                }
                 Segment::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -143,11 +155,19 @@ pub struct Spans<'a> {
 impl<'a> Spans<'a> {
     /// Parse `text` for its spans (recovering from syntax errors as far as possible).
     pub fn new(text: &'a str) -> Self {
-        let (doc, _errors) = DeTable::parse_recoverable(text);
-        Spans {
+        Self::with_syntax_errors(text).0
+    }
+
+    /// Parse `text` for its spans, and return every TOML syntax error found on the way (the
+    /// parser recovers, so one run can report several).
+    pub fn with_syntax_errors(text: &'a str) -> (Self, Vec<Diagnostic>) {
+        let (doc, errors) = DeTable::parse_recoverable(text);
+        let spans = Spans {
             text,
             doc: Some(doc),
-        }
+        };
+        let diagnostics = errors.iter().map(|e| spans.from_toml_error(e)).collect();
+        (spans, diagnostics)
     }
 
     /// No document (validating a value built in code): diagnostics carry no span.
@@ -226,7 +246,7 @@ impl<'a> Spans<'a> {
         for quote in ["\"", "'"] {
             if raw.len() == content.len() + 2
                 && raw.starts_with(quote)
-                && &raw[1..raw.len() - 1] == content
+                && raw.get(1..raw.len() - 1) == Some(content)
             {
                 let start = span.start + 1 + inner.start;
                 let end = (span.start + 1 + inner.end).max(start);

@@ -7,6 +7,8 @@
 //! assert_eq!(protocol.arms.len(), 2);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod criteria;
 pub mod ctgov;
 pub mod diagnostics;

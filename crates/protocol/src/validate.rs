@@ -1,6 +1,25 @@
 //! From text to a validated [`Protocol`]: TOML syntax and shape (serde, with spans), then the
 //! cross-field rules a trial designer would check by hand. All semantic problems are collected,
 //! so one run shows every one of them.
+//!
+//! Dose bounds are plausibility limits: they catch unit slips (mg for g, L for mL, a missing
+//! exponent) and typos, and sit above the largest dose used in COVID-19 studies. They are not
+//! dosing advice. Where each upper end comes from:
+//!
+//! | setting | bounds | why |
+//! |---|---|---|
+//! | plasma units | 1–6 | trials gave 1–3 units (Perotti 2020; RECOVERY 2 units) |
+//! | plasma unit volume | 50–600 mL | one apheresis collection is 500–600 mL (NCT04321421) |
+//! | plasma volume per kg | 1–15 mL/kg | 10–15 mL/kg is the usual ceiling for plasma infusion |
+//! | MSC dose | 1e5–1e7 cells/kg; 1e6–1e9 flat | COVID-19 trials used 1e6/kg (Leng 2020) and 1e8 flat (Lanzoni 2021) |
+//! | dexamethasone | 0.5–40 mg/day | RECOVERY 6 mg; CoDEX 20 mg |
+//! | remdesivir | ≤ 400 mg load, ≤ 200 mg/day | label 200 mg then 100 mg |
+//! | lopinavir/ritonavir | 100–800 / 25–200 mg per dose | label 400/100 mg twice daily |
+//! | interferon alpha | 0.1–30 MIU per dose | 5 MIU nebulized in 2020 Chinese guidance |
+//! | ribavirin | 100–2000 mg per dose | 400–500 mg two or three times daily (Hung 2020; China NHC) |
+//! | methylprednisolone | 0.1–30 mg/kg/day; 1–1000 mg/day | 1–2 mg/kg/day; pulses of 1 g/day |
+//! | immunoglobulin | 0.05–2 g/kg/day | 0.4 g/kg/day for 5 days; 2 g/kg is a full IVIG course in one day |
+//! | tocilizumab | 1–12 mg/kg, cap 100–1000 mg | label 8 mg/kg (12 mg/kg under 30 kg), max 800 mg |
 
 use crate::criteria;
 use crate::diagnostics::{Diagnostic, FieldPath, ProtocolError, Spans};
@@ -15,12 +34,15 @@ use crate::variables::{VARIABLES, Variable};
 
 /// Parse `text` (named `name` in messages) and validate it.
 pub fn parse_and_validate(name: &str, text: &str) -> Result<Protocol, ProtocolError> {
-    let spans = Spans::new(text);
+    let (spans, syntax) = Spans::with_syntax_errors(text);
     let fail = |diagnostics: Vec<Diagnostic>| ProtocolError {
         file: name.to_string(),
         source_text: text.to_string(),
         diagnostics,
     };
+    if !syntax.is_empty() {
+        return Err(fail(syntax));
+    }
     let file: ProtocolFile =
         toml::from_str(text).map_err(|e| fail(vec![spans.from_toml_error(&e)]))?;
     validate(&file, &spans).map_err(fail)
