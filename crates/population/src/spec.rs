@@ -5,6 +5,7 @@
 //! as (name, distribution, parameters, source) rows, the same table as `docs/population.md`.
 
 use crate::{AboGroup, Covariates, Sex};
+use model::Phenotype;
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use streams::{ChaCha8Rng, Purpose};
@@ -170,6 +171,21 @@ pub struct PopulationSpec {
     pub incubation_days: Sourced<LogNormal>,
     /// Symptom onset to presentation, days.
     pub onset_to_presentation_days: Sourced<LogNormal>,
+    /// Where patients are screened (in hospital or as outpatients).
+    pub setting: Setting,
+    /// The model phenotype whose severity drivers (IFN competence `f_ifn`, inflammatory
+    /// propensity `s_myeloid`) are this population's typical values; between-patient
+    /// variability spreads patients around it (see [`crate::iiv`]).
+    pub severity_anchor: Sourced<Phenotype>,
+}
+
+/// Where a population's patients are when they are screened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// Screened at hospital (or ICU) admission: in hospital at screening.
+    Inpatient,
+    /// Screened at an outpatient visit: in hospital only if the model already admitted them.
+    Outpatient,
 }
 
 /// Source of the incubation period (the same for every population).
@@ -313,6 +329,11 @@ pub fn hospitalized_severe_2020() -> PopulationSpec {
             value: LogNormal::from_median_iqr(8.0, 6.0, 11.0),
             source: "MODEL.md 8.7: symptom onset to hospital admission median 8 d (IQR 6-11)",
         },
+        setting: Setting::Inpatient,
+        severity_anchor: Sourced {
+            value: Phenotype::Severe,
+            source: "assumption: hospitalised severe patients centred on the model's severe preset (P/F nadir 100-200, WHO peak 5-7)",
+        },
     }
 }
 
@@ -379,6 +400,11 @@ pub fn icu_critical() -> PopulationSpec {
             value: LogNormal::from_median_iqr(12.0, 8.0, 15.0),
             source: "Zhou et al., Lancet 2020;395:1054: illness onset to ICU admission median 12 d (IQR 8-15)",
         },
+        setting: Setting::Inpatient,
+        severity_anchor: Sourced {
+            value: Phenotype::Critical,
+            source: "assumption: ICU patients centred on the model's critical preset (P/F nadir < 100, invasive ventilation)",
+        },
     }
 }
 
@@ -444,8 +470,16 @@ pub fn outpatient_early() -> PopulationSpec {
             value: LogNormal::from_median_iqr(3.0, 2.0, 4.0),
             source: "assumption: enrollment within about 3 days of onset (e.g. Libster et al., N Engl J Med 2021;384:610 enrolled within 72 h)",
         },
+        setting: Setting::Outpatient,
+        severity_anchor: Sourced {
+            value: Phenotype::Moderate,
+            source: "assumption: early outpatients centred on the model's moderate preset (no or low-flow oxygen), so most courses are mild or moderate",
+        },
     }
 }
+
+/// Other spellings accepted by [`PopulationSpec::named`]: (alias, population name).
+pub const ALIASES: &[(&str, &str)] = &[("hospitalized_severe", "hospitalized_severe_2020")];
 
 /// Every named population, by name.
 pub fn all() -> Vec<PopulationSpec> {
@@ -458,7 +492,14 @@ pub fn all() -> Vec<PopulationSpec> {
 
 impl PopulationSpec {
     /// The population called `name`.
+    ///
+    /// Aliases: `hospitalized_severe` (the seed protocols' spelling) is
+    /// `hospitalized_severe_2020`.
     pub fn named(name: &str) -> Result<PopulationSpec, PopulationError> {
+        let name = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map_or(name, |(_, target)| *target);
         all()
             .into_iter()
             .find(|p| p.name == name)
@@ -478,12 +519,19 @@ impl PopulationSpec {
     /// position of the stream in every patient.
     pub fn sample(&self, seed: u64, patient_id: u64) -> Covariates {
         let mut rng = streams::stream(seed, Purpose::Patient, patient_id);
+        self.sample_from(patient_id, &mut rng)
+    }
+
+    /// Samples covariates from `rng` in the documented draw order of [`PopulationSpec::sample`],
+    /// leaving `rng` just after the last covariate draw (the physiology is drawn next, from the
+    /// same stream: see [`crate::VirtualPatient::generate`]).
+    pub(crate) fn sample_from(&self, patient_id: u64, rng: &mut ChaCha8Rng) -> Covariates {
         let sex = if rng.random::<f64>() < self.male_fraction.value {
             Sex::Male
         } else {
             Sex::Female
         };
-        let age_years = self.age_years.value.sample(&mut rng);
+        let age_years = self.age_years.value.sample(rng);
         let mut has = |p: &Sourced<Prevalence>| rng.random::<f64>() < p.value.at_age(age_years);
         let hypertension = has(&self.hypertension);
         let diabetes = has(&self.diabetes);
@@ -501,16 +549,16 @@ impl PopulationSpec {
             Sex::Male => self.body.height_m_male.value,
             Sex::Female => self.body.height_m_female.value,
         };
-        let height_m = height.sample(&mut rng);
+        let height_m = height.sample(rng);
         let bmi = if obesity {
             self.body.bmi_obese.value
         } else {
             self.body.bmi_not_obese.value
         };
-        let bmi_kg_m2 = bmi.sample(&mut rng);
-        let abo = draw_abo(&self.abo_frequencies.value, &mut rng);
-        let incubation_days = self.incubation_days.value.sample(&mut rng);
-        let onset_to_presentation_days = self.onset_to_presentation_days.value.sample(&mut rng);
+        let bmi_kg_m2 = bmi.sample(rng);
+        let abo = draw_abo(&self.abo_frequencies.value, rng);
+        let incubation_days = self.incubation_days.value.sample(rng);
+        let onset_to_presentation_days = self.onset_to_presentation_days.value.sample(rng);
         Covariates {
             patient_id,
             age_years,
