@@ -3,8 +3,8 @@
 //! The individual value of a parameter is built the usual population-PK way:
 //!
 //! 1. typical value θ: the model default ([`model::Params::default`]), except the two severity
-//!    drivers `f_ifn` and `s_myeloid`, which take the values of the population's
-//!    [`PopulationSpec::severity_anchor`] phenotype;
+//!    drivers `f_ifn` and `s_myeloid`, which take the values of the population's anchor
+//!    phenotype, and any multipliers the population sets ([`PopulationSpec::typical`]);
 //! 2. covariate effects on θ ([`COVARIATE_EFFECTS`]; age and chronic lung disease);
 //! 3. a random effect η ~ N(0, ω²) drawn from the patient's stream, in [`IIV`] order:
 //!    log-normal P = θ·exp(η) with ω = √ln(1 + CV²), or logit-normal
@@ -228,10 +228,18 @@ pub struct Eta {
     pub eta: f64,
 }
 
-/// The population's typical parameters before covariate effects: model defaults with the
-/// severity drivers of the population's anchor phenotype.
+/// The population's typical parameters before covariate effects: its anchor phenotype's
+/// parameters times its multipliers (clamped to bounds). A multiplier naming no parameter is
+/// skipped (the built-in populations name only real ones: tested).
 pub fn typical_params(spec: &PopulationSpec) -> Params {
-    spec.severity_anchor.value.params()
+    let typical = spec.typical.value;
+    let mut params = typical.anchor.params();
+    for &(name, multiplier) in typical.multipliers {
+        if let Some(value) = params.get(name) {
+            set_clamped(&mut params, name, value * multiplier);
+        }
+    }
+    params
 }
 
 /// Draws one η per [`IIV`] row from `rng` (in table order) and builds the patient's parameters.
@@ -281,4 +289,54 @@ fn set_clamped(params: &mut Params, name: &str, value: f64) {
     params
         .set(name, value.clamp(info.lower, info.upper))
         .expect("a clamped value of a known parameter is accepted");
+}
+
+/// The IIV, covariate-effect and comorbidity hazard-ratio tables as Markdown (the body of the
+/// "Physiology" section of `docs/population.md`; a test checks the two agree).
+pub fn markdown_tables() -> String {
+    let mut s = String::from(
+        "| parameter | distribution | spread | model default | bounds (clamped) | source |\n|---|---|---|---|---|---|\n",
+    );
+    for row in IIV {
+        let (default, bounds) = match model::params::param_info(row.parameter) {
+            Some(info) => (
+                format!("{} {}", info.default, info.unit),
+                format!("[{}, {}]", info.lower, info.upper),
+            ),
+            None => (String::from("?"), String::from("?")),
+        };
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            row.parameter,
+            row.distribution.family(),
+            row.distribution.spread(),
+            default,
+            bounds,
+            row.source
+        ));
+    }
+    s.push_str("\n| parameter | covariate effect on the typical value | source |\n|---|---|---|\n");
+    for effect in COVARIATE_EFFECTS {
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            effect.parameter,
+            effect.describe(),
+            effect.source
+        ));
+    }
+    s.push_str("\n| condition | hazard ratio of death | source | checked against the paper here |\n|---|---|---|---|\n");
+    for h in crate::comorbidity::COMORBIDITY_HAZARDS {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            h.name,
+            h.hazard_ratio,
+            h.source,
+            if h.verified {
+                "yes"
+            } else {
+                "no (from memory)"
+            }
+        ));
+    }
+    s
 }

@@ -173,10 +173,20 @@ pub struct PopulationSpec {
     pub onset_to_presentation_days: Sourced<LogNormal>,
     /// Where patients are screened (in hospital or as outpatients).
     pub setting: Setting,
-    /// The model phenotype whose severity drivers (IFN competence `f_ifn`, inflammatory
-    /// propensity `s_myeloid`) are this population's typical values; between-patient
-    /// variability spreads patients around it (see [`crate::iiv`]).
-    pub severity_anchor: Sourced<Phenotype>,
+    /// Typical model parameters of this population: a phenotype preset, possibly adjusted;
+    /// between-patient variability spreads patients around it (see [`crate::iiv`]).
+    pub typical: Sourced<TypicalPhysiology>,
+}
+
+/// A population's typical model parameters: the parameters of a phenotype preset (which sets
+/// the severity drivers IFN competence `f_ifn` and inflammatory propensity `s_myeloid`), with
+/// optional multipliers on named parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypicalPhysiology {
+    /// The preset.
+    pub anchor: Phenotype,
+    /// (parameter name as in `model::PARAM_INFO`, multiplier of the preset's value).
+    pub multipliers: &'static [(&'static str, f64)],
 }
 
 /// Where a population's patients are when they are screened.
@@ -330,8 +340,11 @@ pub fn hospitalized_severe_2020() -> PopulationSpec {
             source: "MODEL.md 8.7: symptom onset to hospital admission median 8 d (IQR 6-11)",
         },
         setting: Setting::Inpatient,
-        severity_anchor: Sourced {
-            value: Phenotype::Severe,
+        typical: Sourced {
+            value: TypicalPhysiology {
+                anchor: Phenotype::Severe,
+                multipliers: &[],
+            },
             source: "assumption: hospitalised severe patients centred on the model's severe preset (P/F nadir 100-200, WHO peak 5-7)",
         },
     }
@@ -401,9 +414,12 @@ pub fn icu_critical() -> PopulationSpec {
             source: "Zhou et al., Lancet 2020;395:1054: illness onset to ICU admission median 12 d (IQR 8-15)",
         },
         setting: Setting::Inpatient,
-        severity_anchor: Sourced {
-            value: Phenotype::Critical,
-            source: "assumption: ICU patients centred on the model's critical preset (P/F nadir < 100, invasive ventilation)",
+        typical: Sourced {
+            value: TypicalPhysiology {
+                anchor: Phenotype::Critical,
+                multipliers: &[("rho_x", 0.6)],
+            },
+            source: "assumption: ICU patients centred on the model's critical preset (P/F nadir < 100, invasive ventilation) with a slower CD8 expansion (rho_x x 0.6: the delayed, lymphopenic adaptive response of critical patients), so that courses screened ~12 d after onset are still critical; calibrated to the severity ordering outpatient < hospitalised < ICU",
         },
     }
 }
@@ -471,9 +487,12 @@ pub fn outpatient_early() -> PopulationSpec {
             source: "assumption: enrollment within about 3 days of onset (e.g. Libster et al., N Engl J Med 2021;384:610 enrolled within 72 h)",
         },
         setting: Setting::Outpatient,
-        severity_anchor: Sourced {
-            value: Phenotype::Moderate,
-            source: "assumption: early outpatients centred on the model's moderate preset (no or low-flow oxygen), so most courses are mild or moderate",
+        typical: Sourced {
+            value: TypicalPhysiology {
+                anchor: Phenotype::Mild,
+                multipliers: &[("f_ifn", 0.8125), ("s_myeloid", 1.5)],
+            },
+            source: "assumption: early outpatients centred halfway between the model's mild and moderate presets (f_ifn 0.8 x 0.8125 = 0.65, s_myeloid 0.3 x 1.5 = 0.45), so that with between-patient variability most courses are mild or moderate and a few need oxygen",
         },
     }
 }
@@ -648,7 +667,25 @@ impl PopulationSpec {
             },
             log_normal("incubation period", &self.incubation_days),
             log_normal("onset to presentation", &self.onset_to_presentation_days),
+            SourceRow {
+                name: "typical physiology",
+                distribution: "phenotype preset",
+                parameters: self.typical_text(),
+                source: self.typical.source,
+            },
         ]
+    }
+}
+
+impl PopulationSpec {
+    /// The typical physiology as text: preset name and multipliers.
+    fn typical_text(&self) -> String {
+        let typical = self.typical.value;
+        let mut text = format!("{} preset", typical.anchor);
+        for (name, multiplier) in typical.multipliers {
+            text.push_str(&format!(", {name} x {}", short(*multiplier)));
+        }
+        text
     }
 }
 
