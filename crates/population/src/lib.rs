@@ -14,8 +14,7 @@
 //! use population::{PopulationSpec, BaselineState, screen};
 //! let spec = PopulationSpec::named("hospitalized_severe_2020").expect("built-in population");
 //! let patient = spec.patient(7, 1);
-//! let course = solve::solve(&patient.natural_history_problem(patient.end_of_follow_up(28.0)))
-//!     .expect("solves");
+//! let course = patient.natural_history(28.0).expect("solves"); // 28 days after screening
 //! let baseline = BaselineState::at_screening(&patient, &course).expect("screening day simulated");
 //! assert!(baseline.who_score >= 4); // inpatients are in hospital at screening
 //! ```

@@ -6,7 +6,8 @@ use crate::spec::{PopulationSpec, Setting};
 use crate::{Covariates, Sex};
 use model::Params;
 use solve::PatientProblem;
-use streams::Purpose;
+use solve::{SolveFailure, Trajectory};
+use streams::{ChaCha8Rng, Purpose};
 
 /// Lightest body weight the model accepts, kg ([`model::Covariates::validate`]).
 pub const MODEL_MIN_WEIGHT_KG: f64 = 30.0;
@@ -70,7 +71,31 @@ impl VirtualPatient {
     pub fn generate(spec: &PopulationSpec, seed: u64, id: u64) -> VirtualPatient {
         let mut rng = streams::stream(seed, Purpose::Patient, id);
         let covariates = spec.sample_from(id, &mut rng);
-        let (params, etas) = iiv::draw_params(spec, &covariates, &mut rng);
+        Self::from_stream(spec, covariates, &mut rng)
+    }
+
+    /// A patient with given covariates (e.g. a row of a frozen cohort,
+    /// [`crate::cohort::read_cohort`]): the physiology is drawn from the patient's stream at the
+    /// position after the covariate draws, so for an unedited cohort row this is exactly
+    /// [`VirtualPatient::generate`] of the same seed and id.
+    pub fn with_covariates(
+        spec: &PopulationSpec,
+        seed: u64,
+        covariates: Covariates,
+    ) -> VirtualPatient {
+        let mut rng = streams::stream(seed, Purpose::Patient, covariates.patient_id);
+        // Replay the covariate draws only to move the stream to the physiology draws.
+        let _replayed = spec.sample_from(covariates.patient_id, &mut rng);
+        Self::from_stream(spec, covariates, &mut rng)
+    }
+
+    fn from_stream(
+        spec: &PopulationSpec,
+        covariates: Covariates,
+        rng: &mut ChaCha8Rng,
+    ) -> VirtualPatient {
+        let id = covariates.patient_id;
+        let (params, etas) = iiv::draw_params(spec, &covariates, rng);
         let model_covariates = model::Covariates {
             age_years: covariates.age_years,
             sex: match covariates.sex {
@@ -118,6 +143,11 @@ impl VirtualPatient {
             end_day,
             death_threshold: None,
         }
+    }
+
+    /// Solves the untreated course to `days_after_screening` after screening (e.g. 28).
+    pub fn natural_history(&self, days_after_screening: f64) -> Result<Trajectory, SolveFailure> {
+        solve::solve(&self.natural_history_problem(self.end_of_follow_up(days_after_screening)))
     }
 }
 

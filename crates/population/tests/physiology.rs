@@ -244,3 +244,20 @@ fn populations_have_their_intended_course_severity() {
     let icu = peaks("icu_critical");
     assert!(share(&icu, |w| w >= 7) > 0.6);
 }
+
+#[test]
+fn a_frozen_cohort_row_gets_the_same_physiology() {
+    let spec = PopulationSpec::named("icu_critical").expect("built-in");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cohort.csv");
+    let covariates: Vec<_> = (0..20).map(|id| spec.sample(SEED, id)).collect();
+    population::cohort::write_cohort(&path, &covariates).expect("writes");
+    let frozen = population::cohort::read_cohort(&path).expect("reads");
+    for row in frozen {
+        let id = row.patient_id;
+        assert_eq!(
+            VirtualPatient::with_covariates(&spec, SEED, row),
+            spec.patient(SEED, id)
+        );
+    }
+}
