@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module under `cmd/` and returns `Result<(), CliError>`;
 //! `main` renders the error and maps it to the exit status (2: bad input, 1: failure).
 
+mod cmd;
 mod exit;
 
 use clap::{Parser, Subcommand};
@@ -17,10 +18,15 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Analyse a dataset: Kaplan–Meier, log-rank, Cox; binary and ordinal endpoints.
+    Analyze(cmd::analyze::AnalyzeArgs),
+}
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), CliError> = match cli.command {};
+    let result: Result<(), CliError> = match cli.command {
+        Command::Analyze(args) => cmd::analyze::run(&args),
+    };
     exit::finish(result)
 }
