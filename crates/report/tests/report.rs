@@ -1,0 +1,184 @@
+//! The report of a synthetic seed trial: content, escaping, determinism, and graceful notes
+//! when inputs are missing or broken.
+
+mod fixture;
+
+use fixture::{HOSTILE_PROTOCOL, SEED_PROTOCOL, write_seed_trial};
+use std::path::Path;
+
+fn seed_report(protocol: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write_seed_trial(dir.path(), protocol);
+    let path = report::write_report(dir.path()).unwrap();
+    let html = std::fs::read_to_string(path).unwrap();
+    (dir, html)
+}
+
+/// The text of the section with this id.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("<section id=\"{id}\">")).unwrap();
+    let end = start + html[start..].find("</section>").unwrap();
+    &html[start..end]
+}
+
+#[test]
+fn seed_trial_report_has_every_section_in_reading_order() {
+    let (_dir, html) = seed_report(SEED_PROTOCOL);
+    let order = [
+        "registry",
+        "simulation",
+        "consort",
+        "baseline",
+        "endpoints",
+        "km",
+        "discharge",
+        "who",
+        "trajectories",
+        "subgroups",
+        "safety",
+        "supply",
+        "replicates",
+        "parameters",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|id| html.find(&format!("<section id=\"{id}\">")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    for id in order {
+        assert!(
+            !section(&html, id).contains("not available"),
+            "section {id} should have content:\n{}",
+            section(&html, id)
+        );
+    }
+    // Self-contained: no external resource and no script.
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("src=\"http"));
+    assert!(!html.contains("href=\"http"));
+    // Figures: 2 KM (OS28, TTRECOV), discharge, WHO bars, 5 trajectories, forest, replicates.
+    assert_eq!(html.matches("<svg").count(), 11);
+}
+
+#[test]
+fn registry_consort_endpoints_and_footer_show_the_inputs() {
+    let (_dir, html) = seed_report(SEED_PROTOCOL);
+    let registry = section(&html, "registry");
+    assert!(registry.contains("<dd>NCT04385043</dd>"));
+    assert!(registry.contains("<dd>PHASE2, PHASE3</dd>"));
+    assert!(registry.contains("<li>Days since onset &lt;= 14</li>"));
+    let consort = section(&html, "consort");
+    assert!(consort.contains("Excluded <b>n = 40</b>")); // 28 + 12
+    assert!(consort.contains("Randomized<br><b>n = 120</b>"));
+    let endpoints = section(&html, "endpoints");
+    // Primary first; twin beside the randomized estimate; NR for a missing bound; p floor.
+    assert!(endpoints.find("Primary:").unwrap() < endpoints.find("Secondary:").unwrap());
+    assert!(
+        endpoints.contains(
+            "<td><b>-0.067</b></td><td>(-0.210, 0.077)</td><td>0.360</td><td>-0.052</td>"
+        )
+    );
+    assert!(endpoints.contains("(9.000, NR)"));
+    assert!(endpoints.contains("&lt; 0.001"));
+    let footer = &html[html.find("<footer").unwrap()..];
+    assert!(footer.contains("0123456789abcdef0123456789abcdef01234567"));
+    // The argument with a space is quoted so the command can be pasted back.
+    assert!(
+        footer.contains("<code>immunotrial run &#39;seed trial.toml&#39; --seed 20200519</code>")
+    );
+}
+
+#[test]
+fn hostile_protocol_text_is_shown_as_text() {
+    let (_dir, html) = seed_report(HOSTILE_PROTOCOL);
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<b>bold</b>"));
+    assert!(html.contains(
+        "<title>&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; Plasma &amp; &quot;Quotes&quot;</title>"
+    ));
+    assert!(html.contains("A &lt;b&gt;bold&lt;/b&gt; trial &amp; more"));
+    assert!(html.contains("age &gt; 18 &amp; &lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("say &quot;hello&quot; &#39;there&#39;"));
+}
+
+#[test]
+fn the_same_folder_always_gives_the_same_bytes() {
+    let (dir, first) = seed_report(SEED_PROTOCOL);
+    let second = report::render_folder(dir.path()).unwrap();
+    assert_eq!(first, second);
+    let (_other, third) = seed_report(SEED_PROTOCOL);
+    assert_eq!(first, third);
+}
+
+#[test]
+fn an_empty_folder_renders_notes_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report::render_folder(dir.path()).unwrap();
+    assert_eq!(html.matches("not available in this run").count(), 15);
+    assert!(html.contains("<h1>Simulated trial</h1>"));
+}
+
+#[test]
+fn broken_inputs_are_reported_as_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("summary.json"), "{ not json").unwrap();
+    std::fs::write(dir.path().join("protocol.toml"), "[study\nid = ").unwrap();
+    std::fs::write(dir.path().join("manifest.json"), "[]").unwrap();
+    std::fs::write(dir.path().join("adsl.csv"), "AGE,ARM\n\"unterminated").unwrap();
+    let html = report::render_folder(dir.path()).unwrap();
+    assert!(html.contains(
+        "The protocol (protocol.toml) not available in this run (unreadable: protocol.toml:"
+    ));
+    assert!(html.contains("<h1>Simulated trial</h1>"));
+}
+
+#[test]
+fn a_missing_folder_is_an_error() {
+    let err = report::render_folder(Path::new("/no/such/results")).unwrap_err();
+    assert!(matches!(err, report::ReportError::NotAFolder { .. }));
+}
+
+/// Writes a tiny hand-made folder whose statistics are easy to compute by hand.
+fn tiny_folder(dir: &Path) {
+    // Arm A ages 30, 40, 50, 90 → R: quantile(c(30,40,50,90)) 25% 37.5, 50% 45, 75% 60.
+    // Arm B ages 60, 70 → 62.5, 65, 67.5.
+    std::fs::write(
+        dir.join("adsl.csv"),
+        "USUBJID,ARM,TRT01PN,AGE,SEX,ITTFL,HTNFL\n\
+         S1,A,1,30,F,Y,Y\nS2,A,1,40,M,Y,N\nS3,A,1,50,F,Y,N\nS4,A,1,90,F,Y,Y\n\
+         S5,B,2,60,M,Y,N\nS6,B,2,70,M,Y,Y\nS7,B,2,99,M,N,Y\n",
+    )
+    .unwrap();
+    // Arm A times 2 (event), 5 (censored), 8 (event), 12 (event): at risk at day 0: 4,
+    // day 5: 3 (time ≥ 5), day 10: 1. Median: S drops to 0.75 at 2, 0.375 at 8 → median 8.
+    std::fs::write(
+        dir.join("adtte.csv"),
+        "USUBJID,TRT01P,PARAMCD,PARAM,AVAL,CNSR\n\
+         S1,A,OS28,Time to Death,2,0\nS2,A,OS28,Time to Death,5,1\n\
+         S3,A,OS28,Time to Death,8,0\nS4,A,OS28,Time to Death,12,0\n\
+         S5,B,OS28,Time to Death,3,1\nS6,B,OS28,Time to Death,11,1\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn table_one_and_numbers_at_risk_match_hand_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_folder(dir.path());
+    let html = report::render_folder(dir.path()).unwrap();
+    let baseline = section(&html, "baseline");
+    // S7 is not in the ITT population and is left out (n = 2 in B).
+    assert!(baseline.contains("<th>A<br>(n = 4)</th><th>B<br>(n = 2)</th>"));
+    assert!(
+        baseline
+            .contains("<td>Age, years, median (IQR)</td><td>45 (38–60)</td><td>65 (62–68)</td>")
+    );
+    assert!(baseline.contains("<td>Female, n (%)</td><td>3 (75.0%)</td><td>0 (0.0%)</td>"));
+    assert!(baseline.contains("<td>Hypertension, n (%)</td><td>2 (50.0%)</td><td>1 (50.0%)</td>"));
+    let km = section(&html, "km");
+    // x ticks 0, 5, 10, 15 (nice steps over 0–12).
+    assert!(km.contains("<th>day 0</th><th>day 5</th><th>day 10</th><th>day 15</th>"));
+    assert!(km.contains("<td>A</td><td>4</td><td>3</td><td>1</td><td>0</td><td>8.0 ("));
+    assert!(km.contains("<td>B</td><td>2</td><td>1</td><td>1</td><td>0</td><td>NR ("));
+}
