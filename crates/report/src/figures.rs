@@ -89,7 +89,7 @@ fn km_figure(label: &str, data: &TteByArm, arms: &ArmList) -> String {
         .filter_map(|(_, km)| km.time.last().copied())
         .fold(0.0, f64::max);
     let frame = Frame::new(
-        Axis::linear(0.0, t_max, "Days since randomization"),
+        Axis::days(t_max, "Days since randomization"),
         Axis::linear(0.0, 1.0, "Probability without the event"),
     );
     let mut s = frame.open(&format!("Kaplan–Meier: {label}"));
@@ -218,7 +218,7 @@ pub fn discharge(inputs: &Inputs, arms: &ArmList) -> String {
     }
     let t_max = curves.iter().map(|c| c.2).fold(0.0, f64::max);
     let frame = Frame::new(
-        Axis::linear(0.0, t_max, "Days since randomization"),
+        Axis::days(t_max, "Days since randomization"),
         Axis::linear(0.0, 1.0, "Cumulative incidence of discharge"),
     );
     let mut s = frame.open("Cumulative incidence of discharge, death as competing event");
@@ -289,8 +289,8 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
     /// Bar geometry, px.
     const BAR_H: f64 = 14.0;
     const GAP: f64 = 10.0;
-    const LEFT: f64 = 150.0;
-    const WIDTH: f64 = 640.0;
+    const LEFT: f64 = 230.0;
+    const WIDTH: f64 = 860.0;
     const RIGHT: f64 = 16.0;
     let rows_per_day = arms.len() as f64;
     let height = days.len() as f64 * (rows_per_day * BAR_H + GAP) + 40.0;
@@ -360,6 +360,36 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
     s
 }
 
+/// One arm's median and quartiles by study day.
+struct Band {
+    arm: usize,
+    day: Vec<f64>,
+    q1: Vec<f64>,
+    median: Vec<f64>,
+    q3: Vec<f64>,
+}
+
+impl Band {
+    fn of(arm: usize, by_day: &BTreeMap<i64, Vec<f64>>) -> Self {
+        let mut band = Band {
+            arm,
+            day: Vec::new(),
+            q1: Vec::new(),
+            median: Vec::new(),
+            q3: Vec::new(),
+        };
+        for (day, values) in by_day {
+            if let Some(q) = quartiles(values) {
+                band.day.push(*day as f64);
+                band.q1.push(q.q1);
+                band.median.push(q.median);
+                band.q3.push(q.q3);
+            }
+        }
+        band
+    }
+}
+
 /// Median and interquartile trajectories of the biomarkers by arm (ADLB).
 pub fn trajectories(inputs: &Inputs, arms: &ArmList) -> String {
     let Some(adlb) = inputs.adlb.get() else {
@@ -388,50 +418,44 @@ pub fn trajectories(inputs: &Inputs, arms: &ArmList) -> String {
             out.push_str(&not_available(&format!("{code} trajectories")));
             continue;
         };
-        // arm → (days, q1, median, q3)
-        let series: Vec<(usize, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> = values
+        let series: Vec<Band> = values
             .iter()
             .enumerate()
             .filter(|(_, by_day)| !by_day.is_empty())
-            .map(|(a, by_day)| {
-                let mut d = Vec::new();
-                let (mut lo, mut mid, mut hi) = (Vec::new(), Vec::new(), Vec::new());
-                for (day, v) in by_day {
-                    if let Some(q) = quartiles(v) {
-                        d.push(*day as f64);
-                        lo.push(q.q1);
-                        mid.push(q.median);
-                        hi.push(q.q3);
-                    }
-                }
-                (a, d, lo, mid, hi)
-            })
+            .map(|(arm, by_day)| Band::of(arm, by_day))
             .collect();
-        let all = |f: fn(f64, f64) -> f64, init: f64, pick: &dyn Fn(&(usize, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)) -> &Vec<f64>| {
-            series.iter().flat_map(|s| pick(s).iter().copied()).fold(init, f)
-        };
-        let (x0, x1) = (
-            all(f64::min, f64::INFINITY, &|s| &s.1),
-            all(f64::max, f64::NEG_INFINITY, &|s| &s.1),
-        );
-        let (y0, y1) = (
-            all(f64::min, f64::INFINITY, &|s| &s.2),
-            all(f64::max, f64::NEG_INFINITY, &|s| &s.4),
-        );
+        let days_max = series
+            .iter()
+            .flat_map(|b| b.day.iter().copied())
+            .fold(0.0, f64::max);
+        let low = series
+            .iter()
+            .flat_map(|b| b.q1.iter().copied())
+            .fold(0.0, f64::min);
+        let high = series
+            .iter()
+            .flat_map(|b| b.q3.iter().copied())
+            .fold(low, f64::max);
         let frame = Frame::new(
-            Axis::linear(x0, x1, "Study day"),
-            Axis::linear(y0.min(0.0), y1, &label),
+            Axis::days(days_max, "Study day"),
+            Axis::linear(low, high, &label),
         );
         let _ = writeln!(out, "<h3>{}</h3>", esc(&label));
         let mut s = frame.open(&format!("{label}: median and IQR by arm"));
-        for (a, d, lo, mid, hi) in &series {
+        for band in &series {
+            let a = &band.arm;
             s.push_str(&path(
-                &frame.band_path(d, lo, hi),
+                &frame.band_path(&band.day, &band.q1, &band.q3),
                 "none",
                 arm_colour(*a),
                 " fill-opacity=\"0.18\"",
             ));
-            let line: Vec<(f64, f64)> = d.iter().copied().zip(mid.iter().copied()).collect();
+            let line: Vec<(f64, f64)> = band
+                .day
+                .iter()
+                .copied()
+                .zip(band.median.iter().copied())
+                .collect();
             s.push_str(&path(
                 &frame.line_path(&line),
                 arm_colour(*a),
@@ -443,7 +467,7 @@ pub fn trajectories(inputs: &Inputs, arms: &ArmList) -> String {
         s.push_str(&legend(
             &series
                 .iter()
-                .map(|x| (arms.names()[x.0].clone(), arm_colour(x.0)))
+                .map(|b| (arms.names()[b.arm].clone(), arm_colour(b.arm)))
                 .collect::<Vec<_>>(),
         ));
         out.push_str(&s);

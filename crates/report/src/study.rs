@@ -21,6 +21,16 @@ const STUDY_FIELDS: [(&str, &str); 12] = [
     ("conditions", "Conditions"),
 ];
 
+/// `[eligibility]` keys in the order a registry record shows them.
+const ELIGIBILITY_ORDER: [&str; 6] = [
+    "sex",
+    "minimum_age",
+    "maximum_age",
+    "healthy_volunteers",
+    "inclusion",
+    "exclusion",
+];
+
 /// A TOML value as escaped HTML text (arrays joined with ", ", tables as key: value lists).
 fn toml_text(value: &toml::Value) -> String {
     match value {
@@ -74,7 +84,16 @@ pub fn registry(inputs: &Inputs) -> String {
     match protocol.get("eligibility").and_then(|s| s.as_table()) {
         Some(eligibility) => {
             out.push_str("<dl class=\"fields\">\n");
-            for (key, value) in eligibility {
+            // Registry order first (sex, ages, inclusion, exclusion), then any other keys.
+            let rank = |k: &str| {
+                ELIGIBILITY_ORDER
+                    .iter()
+                    .position(|o| *o == k)
+                    .unwrap_or(ELIGIBILITY_ORDER.len())
+            };
+            let mut entries: Vec<(&String, &toml::Value)> = eligibility.iter().collect();
+            entries.sort_by(|a, b| (rank(a.0), a.0).cmp(&(rank(b.0), b.0)));
+            for (key, value) in entries {
                 let body = match value {
                     toml::Value::Array(items) => {
                         let mut list = String::from("<ul>");

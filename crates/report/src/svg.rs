@@ -23,6 +23,11 @@ fn c(x: f64) -> String {
     fixed(x, COORD_DECIMALS)
 }
 
+/// Days in a week (tick step of time axes).
+const DAYS_PER_WEEK: f64 = 7.0;
+/// Longest follow-up drawn with weekly ticks (12 weeks); longer ones get "nice" ticks.
+pub const WEEKLY_TICKS_MAX_DAYS: f64 = 84.0;
+
 /// One axis: data range, ticks and title; optionally logarithmic (base 10, positive data).
 #[derive(Debug, Clone)]
 pub struct Axis {
@@ -71,6 +76,23 @@ impl Axis {
             max: end,
             ticks,
             decimals,
+            title: title.to_owned(),
+            log: false,
+        }
+    }
+
+    /// A time axis in days from 0 to `max` with weekly ticks (0, 7, 14, …), the visits
+    /// trialists report at; falls back to [`Axis::linear`] beyond [`WEEKLY_TICKS_MAX_DAYS`].
+    pub fn days(max: f64, title: &str) -> Self {
+        if !(max > 0.0 && max <= WEEKLY_TICKS_MAX_DAYS) {
+            return Self::linear(0.0, max, title);
+        }
+        let weeks = (max / DAYS_PER_WEEK).ceil() as usize;
+        Self {
+            min: 0.0,
+            max: weeks as f64 * DAYS_PER_WEEK,
+            ticks: (0..=weeks).map(|w| w as f64 * DAYS_PER_WEEK).collect(),
+            decimals: 0,
             title: title.to_owned(),
             log: false,
         }
@@ -136,8 +158,8 @@ impl Frame {
     /// A frame with the report's standard size and margins.
     pub fn new(x: Axis, y: Axis) -> Self {
         Self {
-            width: 640.0,
-            height: 320.0,
+            width: 860.0,
+            height: 360.0,
             left: 64.0,
             right: 16.0,
             top: 16.0,
@@ -311,6 +333,16 @@ mod tests {
         let b = Axis::linear(0.0, 1.0, "S");
         assert_eq!(b.ticks, vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
         assert_eq!(b.decimals, 1);
+    }
+
+    #[test]
+    fn day_axes_tick_weekly() {
+        assert_eq!(
+            Axis::days(28.0, "d").ticks,
+            vec![0.0, 7.0, 14.0, 21.0, 28.0]
+        );
+        assert_eq!(Axis::days(12.0, "d").ticks, vec![0.0, 7.0, 14.0]);
+        assert_eq!(Axis::days(365.0, "d").ticks.len(), 5); // 0, 100, …, 400
     }
 
     #[test]

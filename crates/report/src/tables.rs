@@ -5,7 +5,7 @@ use crate::describe::quartiles;
 use crate::html::{count_pct, esc, fixed, interval, not_available, opt, p_value, table};
 use crate::inputs::{Inputs, Row, Table};
 use crate::study::not_available_input;
-use crate::summary::measure_text;
+use crate::summary::{EndpointKind, is_ratio, measure_text};
 use crate::{ArmList, lab};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -208,6 +208,11 @@ pub fn endpoints(inputs: &Inputs) -> String {
             title.push_str(")</span>");
         }
         let _ = writeln!(out, "<h3>{title}</h3>");
+        // Risks and probabilities to 3 decimals, times and other scales to 1.
+        let arm_decimals = match e.kind {
+            Some(EndpointKind::Binary) | None => 3,
+            Some(_) => 1,
+        };
         if !e.arms.is_empty() {
             let header: Vec<String> = ["Arm", "n", "Events", "Estimate", "95% CI"]
                 .map(str::to_owned)
@@ -220,8 +225,8 @@ pub fn endpoints(inputs: &Inputs) -> String {
                         esc(&a.arm),
                         a.n.map_or("NR".into(), |n| n.to_string()),
                         a.events.map_or("–".into(), |n| n.to_string()),
-                        opt(a.estimate, 3),
-                        interval(a.ci, 3),
+                        opt(a.estimate, arm_decimals),
+                        interval(a.ci, arm_decimals),
                     ]
                 })
                 .collect();
@@ -242,14 +247,16 @@ pub fn endpoints(inputs: &Inputs) -> String {
                 .comparisons
                 .iter()
                 .map(|c| {
+                    // Ratios to 2 decimals, differences to 3.
+                    let d = if is_ratio(&c.measure) { 2 } else { 3 };
                     vec![
                         format!("{} vs {}", esc(&c.arm), esc(&c.reference_arm)),
                         esc(&measure_text(&c.measure)),
-                        format!("<b>{}</b>", opt(c.estimate, 3)),
-                        interval(c.ci, 3),
+                        format!("<b>{}</b>", opt(c.estimate, d)),
+                        interval(c.ci, d),
                         p_value(c.p),
                         c.twin_estimate
-                            .map_or("not simulated".into(), |t| fixed(t, 3)),
+                            .map_or("not simulated".into(), |t| fixed(t, d)),
                     ]
                 })
                 .collect();
@@ -379,7 +386,8 @@ pub fn supply(inputs: &Inputs) -> String {
             serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
                 (Some(u), _, _) => u.to_string(),
                 (_, Some(i), _) => i.to_string(),
-                (_, _, Some(f)) => fixed(f, 3),
+                // Shortest text that reads back to the same number (deterministic).
+                (_, _, Some(f)) => f.to_string(),
                 _ => n.to_string(),
             },
             serde_json::Value::String(s) => esc(s),

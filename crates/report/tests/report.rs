@@ -78,7 +78,8 @@ fn registry_consort_endpoints_and_footer_show_the_inputs() {
             "<td><b>-0.067</b></td><td>(-0.210, 0.077)</td><td>0.360</td><td>-0.052</td>"
         )
     );
-    assert!(endpoints.contains("(9.000, NR)"));
+    assert!(endpoints.contains("(9.0, NR)"));
+    assert!(endpoints.contains("<td><b>1.12</b></td><td>(0.73, 1.71)</td>"));
     assert!(endpoints.contains("&lt; 0.001"));
     let footer = &html[html.find("<footer").unwrap()..];
     assert!(footer.contains("0123456789abcdef0123456789abcdef01234567"));
@@ -177,8 +178,9 @@ fn table_one_and_numbers_at_risk_match_hand_computation() {
     assert!(baseline.contains("<td>Female, n (%)</td><td>3 (75.0%)</td><td>0 (0.0%)</td>"));
     assert!(baseline.contains("<td>Hypertension, n (%)</td><td>2 (50.0%)</td><td>1 (50.0%)</td>"));
     let km = section(&html, "km");
-    // x ticks 0, 5, 10, 15 (nice steps over 0–12).
-    assert!(km.contains("<th>day 0</th><th>day 5</th><th>day 10</th><th>day 15</th>"));
-    assert!(km.contains("<td>A</td><td>4</td><td>3</td><td>1</td><td>0</td><td>8.0 ("));
-    assert!(km.contains("<td>B</td><td>2</td><td>1</td><td>1</td><td>0</td><td>NR ("));
+    // Weekly x ticks over 0–12 days: 0, 7, 14. At risk (time ≥ t): A {2,5,8,12} → 4, 2, 0;
+    // B {3,11} → 2, 1, 0.
+    assert!(km.contains("<th>day 0</th><th>day 7</th><th>day 14</th><th>Median"));
+    assert!(km.contains("<td>A</td><td>4</td><td>2</td><td>0</td><td>8.0 ("));
+    assert!(km.contains("<td>B</td><td>2</td><td>1</td><td>0</td><td>NR ("));
 }
