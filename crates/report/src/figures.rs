@@ -164,10 +164,10 @@ pub fn discharge(inputs: &Inputs, arms: &ArmList) -> String {
     let mut death: BTreeMap<&str, f64> = BTreeMap::new();
     for r in adtte.rows() {
         let is_os = r.text("PARAMCD").is_some_and(|c| c.starts_with("OS"));
-        if is_os && r.num("CNSR") == Some(0.0) {
-            if let (Some(id), Some(t)) = (r.text("USUBJID"), r.num("AVAL")) {
-                death.insert(id, t);
-            }
+        if let (true, Some(0.0), Some(id), Some(t)) =
+            (is_os, r.num("CNSR"), r.text("USUBJID"), r.num("AVAL"))
+        {
+            death.insert(id, t);
         }
     }
     /// Status codes of the competing-risks analysis.

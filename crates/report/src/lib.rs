@@ -49,17 +49,15 @@ impl ArmList {
         }
         numbered.sort();
         let mut names: Vec<String> = numbered.into_iter().map(|(_, a)| a).collect();
-        if names.is_empty() {
-            if let Some(s) = inputs.summary.get() {
-                let from_consort = s.consort.iter().flat_map(|c| c.arms.iter().map(|a| &a.arm));
-                let from_endpoints = s
-                    .endpoints
-                    .iter()
-                    .flat_map(|e| e.arms.iter().map(|a| &a.arm));
-                for a in from_consort.chain(from_endpoints) {
-                    if !names.contains(a) {
-                        names.push(a.clone());
-                    }
+        if let (true, Some(s)) = (names.is_empty(), inputs.summary.get()) {
+            let from_consort = s.consort.iter().flat_map(|c| c.arms.iter().map(|a| &a.arm));
+            let from_endpoints = s
+                .endpoints
+                .iter()
+                .flat_map(|e| e.arms.iter().map(|a| &a.arm));
+            for a in from_consort.chain(from_endpoints) {
+                if !names.contains(a) {
+                    names.push(a.clone());
                 }
             }
         }
