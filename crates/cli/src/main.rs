@@ -21,12 +21,15 @@ struct Cli {
 enum Command {
     /// Analyse a dataset: Kaplan–Meier, log-rank, Cox; binary and ordinal endpoints.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Rebuild report.html in a results folder from its saved data (no re-simulation).
+    Report(cmd::report::ReportArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result: Result<(), CliError> = match cli.command {
         Command::Analyze(args) => cmd::analyze::run(&args),
+        Command::Report(args) => cmd::report::run(&args),
     };
     exit::finish(result)
 }
