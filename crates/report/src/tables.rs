@@ -275,7 +275,8 @@ pub fn safety(inputs: &Inputs, arms: &ArmList) -> String {
     let mut out = String::new();
     match inputs.adae.get() {
         Some(adae) if adae.has(&["USUBJID", "AEDECOD", "AESEV", "AESER"]) && !arms.is_empty() => {
-            out.push_str(&adae_table(adae, arms));
+            let denominators = safety_denominators(inputs, arms);
+            out.push_str(&adae_table(adae, arms, denominators.as_deref()));
         }
         _ => {
             out.push_str(&not_available_input(
@@ -310,12 +311,37 @@ pub fn safety(inputs: &Inputs, arms: &ArmList) -> String {
 /// Severity codes in display order (CDISC AESEV).
 const SEVERITIES: [&str; 3] = ["MILD", "MODERATE", "SEVERE"];
 
-/// Patients with at least one event, per term × arm, split by worst severity and seriousness.
-fn adae_table(adae: &Table, arms: &ArmList) -> String {
-    // Safety-population denominators are not in ADAE; count patients with events.
-    // term → arm → subject → (worst severity index, any serious, events)
-    type Cell = BTreeMap<String, (usize, bool, usize)>;
-    let mut terms: BTreeMap<String, Vec<Cell>> = BTreeMap::new();
+/// Safety-population size per arm from ADSL (SAFFL = "Y", by actual treatment TRT01A), when
+/// ADSL has those columns.
+fn safety_denominators(inputs: &Inputs, arms: &ArmList) -> Option<Vec<usize>> {
+    let adsl = inputs.adsl.get().filter(|t| t.has(&["SAFFL", "TRT01A"]))?;
+    let mut n = vec![0; arms.len()];
+    for r in adsl.rows().filter(|r| r.flag("SAFFL")) {
+        if let Some(a) = r.text("TRT01A").and_then(|a| arms.index(a)) {
+            n[a] += 1;
+        }
+    }
+    Some(n)
+}
+
+/// One subject's events of one term (or of any term): worst severity, any serious, count.
+#[derive(Debug, Clone, Copy, Default)]
+struct SubjectEvents {
+    worst_severity: usize,
+    serious: bool,
+    events: usize,
+}
+
+/// Subjects with events in one arm, by USUBJID.
+type ArmCell = BTreeMap<String, SubjectEvents>;
+
+/// Patients with at least one event, per term × arm (plus "any event" and "any serious event"
+/// rows), split by worst severity and seriousness; n (%) of the safety population when ADSL
+/// gives its size.
+fn adae_table(adae: &Table, arms: &ArmList, denominators: Option<&[usize]>) -> String {
+    const ANY: &str = "Any adverse event";
+    let mut any: Vec<ArmCell> = vec![ArmCell::new(); arms.len()];
+    let mut terms: BTreeMap<String, Vec<ArmCell>> = BTreeMap::new();
     for r in adae.rows() {
         let arm = r.text("TRT01A").or(r.text("TRT01P"));
         let (Some(term), Some(id), Some(arm)) = (r.text("AEDECOD"), r.text("USUBJID"), arm) else {
@@ -329,48 +355,52 @@ fn adae_table(adae: &Table, arms: &ArmList) -> String {
         let serious = r.flag("AESER");
         let cells = terms
             .entry(term.to_owned())
-            .or_insert_with(|| vec![Cell::new(); arms.len()]);
-        let e = cells[a].entry(id.to_owned()).or_insert((0, false, 0));
-        e.0 = e.0.max(severity);
-        e.1 |= serious;
-        e.2 += 1;
+            .or_insert_with(|| vec![ArmCell::new(); arms.len()]);
+        for cell in [&mut cells[a], &mut any[a]] {
+            let e = cell.entry(id.to_owned()).or_default();
+            e.worst_severity = e.worst_severity.max(severity);
+            e.serious |= serious;
+            e.events += 1;
+        }
     }
-    if terms.is_empty() {
-        return "<p class=\"na\">No adverse events were recorded.</p>\n".to_owned();
-    }
+    let patients = |n: usize, a: usize| match denominators {
+        Some(d) => count_pct(n, d[a]),
+        None => n.to_string(),
+    };
     let mut header = vec!["Preferred term".to_owned()];
-    for name in arms.names() {
+    for (a, name) in arms.names().iter().enumerate() {
+        let n = denominators.map_or(String::new(), |d| format!(" (n = {})", d[a]));
         header.push(format!(
-            "{}<br>patients (events)<br>mild / moderate / severe · serious",
+            "{}{n}<br>patients (events)<br>mild / moderate / severe · serious",
             esc(name)
         ));
     }
-    let rows: Vec<Vec<String>> = terms
-        .iter()
-        .map(|(term, cells)| {
-            let mut row = vec![esc(term)];
-            for cell in cells {
-                let events: usize = cell.values().map(|c| c.2).sum();
-                let mut by_sev = [0usize; SEVERITIES.len()];
-                for c in cell.values() {
-                    by_sev[c.0] += 1;
-                }
-                let serious = cell.values().filter(|c| c.1).count();
-                row.push(format!(
-                    "{} ({events})<br><span class=\"muted\">{} / {} / {} · {serious}</span>",
-                    cell.len(),
-                    by_sev[0],
-                    by_sev[1],
-                    by_sev[2]
-                ));
+    let row_of = |label: String, cells: &[ArmCell]| {
+        let mut row = vec![label];
+        for (a, cell) in cells.iter().enumerate() {
+            let events: usize = cell.values().map(|c| c.events).sum();
+            let mut by_severity = [0usize; SEVERITIES.len()];
+            for c in cell.values() {
+                by_severity[c.worst_severity] += 1;
             }
-            row
-        })
-        .collect();
+            let serious = cell.values().filter(|c| c.serious).count();
+            row.push(format!(
+                "{} ({events})<br><span class=\"muted\">{} / {} / {} · {serious}</span>",
+                patients(cell.len(), a),
+                by_severity[0],
+                by_severity[1],
+                by_severity[2]
+            ));
+        }
+        row
+    };
+    let mut rows = vec![row_of(format!("<b>{ANY}</b>"), &any)];
+    rows.extend(terms.iter().map(|(term, cells)| row_of(esc(term), cells)));
     let mut out = table("ae", &header, &rows);
     out.push_str(
-        "<p class=\"note\">Patients with at least one event (number of events); severity is each \
-         patient's worst grade for the term.</p>\n",
+        "<p class=\"note\">Patients with at least one event (number of events), by actual \
+         treatment; severity is each patient's worst grade; serious: patients with a serious \
+         event.</p>\n",
     );
     out
 }

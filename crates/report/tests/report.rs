@@ -146,9 +146,9 @@ fn tiny_folder(dir: &Path) {
     // Arm B ages 60, 70 → 62.5, 65, 67.5.
     std::fs::write(
         dir.join("adsl.csv"),
-        "USUBJID,ARM,TRT01PN,AGE,SEX,ITTFL,HTNFL\n\
-         S1,A,1,30,F,Y,Y\nS2,A,1,40,M,Y,N\nS3,A,1,50,F,Y,N\nS4,A,1,90,F,Y,Y\n\
-         S5,B,2,60,M,Y,N\nS6,B,2,70,M,Y,Y\nS7,B,2,99,M,N,Y\n",
+        "USUBJID,ARM,TRT01PN,TRT01A,AGE,SEX,ITTFL,SAFFL,HTNFL\n\
+         S1,A,1,A,30,F,Y,Y,Y\nS2,A,1,A,40,M,Y,Y,N\nS3,A,1,A,50,F,Y,Y,N\nS4,A,1,A,90,F,Y,Y,Y\n\
+         S5,B,2,B,60,M,Y,Y,N\nS6,B,2,B,70,M,Y,Y,Y\nS7,B,2,B,99,M,N,N,Y\n",
     )
     .unwrap();
     // Arm A times 2 (event), 5 (censored), 8 (event), 12 (event): at risk at day 0: 4,
@@ -161,6 +161,35 @@ fn tiny_folder(dir: &Path) {
          S5,B,OS28,Time to Death,3,1\nS6,B,OS28,Time to Death,11,1\n",
     )
     .unwrap();
+}
+
+#[test]
+fn adverse_events_count_patients_by_worst_grade_over_the_safety_population() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_folder(dir.path());
+    // S1 has two rash events (mild, then severe and serious), S2 one moderate rash, S5 a mild
+    // fever, S7 (not in the safety population) nothing.
+    std::fs::write(
+        dir.path().join("adae.csv"),
+        "USUBJID,TRT01A,AEDECOD,AESEV,AESER\n\
+         S1,A,Rash,MILD,N\nS1,A,Rash,SEVERE,Y\nS2,A,Rash,MODERATE,N\nS5,B,Fever,MILD,N\n",
+    )
+    .unwrap();
+    let html = report::render_folder(dir.path()).unwrap();
+    let safety = section(&html, "safety");
+    assert!(safety.contains("<th>A (n = 4)<br>"));
+    assert!(safety.contains("<th>B (n = 2)<br>"));
+    let m = |s: &str| format!("<span class=\"muted\">{s}</span>");
+    assert!(safety.contains(&format!(
+        "<td><b>Any adverse event</b></td><td>2 (50.0%) (3)<br>{}</td><td>1 (50.0%) (1)<br>{}</td>",
+        m("0 / 1 / 1 · 1"),
+        m("1 / 0 / 0 · 0")
+    )));
+    assert!(safety.contains(&format!(
+        "<td>Rash</td><td>2 (50.0%) (3)<br>{}</td><td>0 (0.0%) (0)<br>{}</td>",
+        m("0 / 1 / 1 · 1"),
+        m("0 / 0 / 0 · 0")
+    )));
 }
 
 #[test]
