@@ -6,7 +6,7 @@ use crate::describe::quartiles;
 use crate::html::{esc, fixed, not_available, table};
 use crate::inputs::{Inputs, Table};
 use crate::study::not_available_input;
-use crate::summary::{is_ratio, measure_text};
+use crate::summary::{Subgroup, is_ratio, measure_text};
 use crate::svg::{self, Axis, Frame, arm_colour, legend, path, rect, text};
 use crate::{ArmList, lab};
 use std::collections::BTreeMap;
@@ -477,16 +477,39 @@ pub fn trajectories(inputs: &Inputs, arms: &ArmList) -> String {
 }
 
 /// Forest plot of subgroup estimates (summary.json subgroups).
+/// One forest plot per (endpoint, measure), in the order they first appear.
 pub fn forest(inputs: &Inputs) -> String {
     let subgroups = inputs.summary.get().map(|s| &s.subgroups);
     let Some(subgroups) = subgroups.filter(|s| !s.is_empty()) else {
         return not_available("Subgroup estimates (summary.json subgroups)");
     };
-    let measure = subgroups
-        .iter()
-        .find_map(|s| s.measure.clone())
-        .unwrap_or_else(|| "estimate".to_owned());
-    let ratio = is_ratio(&measure);
+    type Key<'a> = (Option<&'a str>, &'a str);
+    let mut groups: Vec<(Key, Vec<&Subgroup>)> = Vec::new();
+    for g in subgroups {
+        let key = (
+            g.endpoint.as_deref(),
+            g.measure.as_deref().unwrap_or("estimate"),
+        );
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(g),
+            None => groups.push((key, vec![g])),
+        }
+    }
+    let mut out = String::new();
+    for ((endpoint, measure), members) in &groups {
+        let _ = writeln!(
+            out,
+            "<h3>{}{}</h3>",
+            endpoint.map_or(String::new(), |e| format!("{}: ", esc(e))),
+            esc(&measure_text(measure))
+        );
+        out.push_str(&forest_figure(measure, members));
+    }
+    out
+}
+
+fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
+    let ratio = is_ratio(measure);
     let finite: Vec<f64> = subgroups
         .iter()
         .flat_map(|s| {
@@ -500,9 +523,9 @@ pub fn forest(inputs: &Inputs) -> String {
     let lo = finite.iter().copied().fold(null, f64::min);
     let hi = finite.iter().copied().fold(null, f64::max);
     let x = if ratio {
-        Axis::log(lo, hi, &measure_text(&measure))
+        Axis::log(lo, hi, &measure_text(measure))
     } else {
-        Axis::linear(lo, hi, &measure_text(&measure))
+        Axis::linear(lo, hi, &measure_text(measure))
     };
     /// Row height and left label column, px.
     const ROW: f64 = 22.0;
@@ -515,7 +538,7 @@ pub fn forest(inputs: &Inputs) -> String {
         ticks: Vec::new(),
         ..frame.y
     };
-    let mut s = frame.open(&format!("Forest plot: {}", measure_text(&measure)));
+    let mut s = frame.open(&format!("Forest plot: {}", measure_text(measure)));
     let (top, bottom) = (frame.top, frame.height - frame.bottom);
     s.push_str(&path(
         &format!(

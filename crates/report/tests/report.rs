@@ -213,3 +213,31 @@ fn table_one_and_numbers_at_risk_match_hand_computation() {
     assert!(km.contains("<td>A</td><td>4</td><td>2</td><td>0</td><td>8.0 ("));
     assert!(km.contains("<td>B</td><td>2</td><td>1</td><td>0</td><td>NR ("));
 }
+
+#[test]
+fn subgroups_of_different_endpoints_get_their_own_forest_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("summary.json"),
+        r#"{"subgroups": [
+            {"endpoint": "MORT28", "measure": "risk_ratio", "subgroup": "Age", "level": "< 65", "n": 10, "estimate": 0.5, "ci": [0.25, 1.0]},
+            {"endpoint": "WHO15", "measure": "mean_difference", "subgroup": "Age", "level": "< 65", "n": 10, "estimate": -1.0, "ci": [-2.0, null]},
+            {"endpoint": "MORT28", "measure": "risk_ratio", "subgroup": "Age", "level": ">= 65", "n": 12, "estimate": 2.0, "ci": [1.0, 4.0]}
+        ]}"#,
+    )
+    .unwrap();
+    let html = report::render_folder(dir.path()).unwrap();
+    let forest = section(&html, "subgroups");
+    assert_eq!(forest.matches("<svg").count(), 2);
+    let ratio = forest.find("<h3>MORT28: Risk ratio</h3>").unwrap();
+    let difference = forest.find("<h3>WHO15: Mean difference</h3>").unwrap();
+    assert!(ratio < difference);
+    // Ratios on a log axis symmetric about 1 (0.25 … 4), differences on a linear one with 0.
+    let ratio_plot = &forest[ratio..difference];
+    assert!(ratio_plot.contains(">0.50</text>") && ratio_plot.contains(">2.00</text>"));
+    assert_eq!(ratio_plot.matches("<rect").count(), 2);
+    let difference_plot = &forest[difference..];
+    assert!(
+        difference_plot.contains(">0.0</text>") && difference_plot.contains("-1.00 (-2.00, NR)")
+    );
+}
