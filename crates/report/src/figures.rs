@@ -273,8 +273,10 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
         ) else {
             continue;
         };
+        // Only whole scores 0–10 count; anything else is not a WHO CPS score.
+        let valid_score = score.fract() == 0.0 && (0.0..WHO_COLOURS.len() as f64).contains(&score);
         let (day, score) = (day as i64, score as usize);
-        if score < WHO_COLOURS.len() && (day == 1 || (day - 1) % WHO_DAY_STEP == 0) {
+        if valid_score && (day == 1 || (day - 1) % WHO_DAY_STEP == 0) {
             counts.entry((day, arm)).or_insert([0; 11])[score] += 1;
         }
     }

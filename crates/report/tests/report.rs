@@ -241,3 +241,32 @@ fn subgroups_of_different_endpoints_get_their_own_forest_plots() {
         difference_plot.contains(">0.0</text>") && difference_plot.contains("-1.00 (-2.00, NR)")
     );
 }
+
+#[test]
+fn nonsense_values_in_datasets_give_notes_or_are_skipped_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_folder(dir.path());
+    // A negative time: the Kaplan–Meier estimator refuses it and the section says so.
+    std::fs::write(
+        dir.path().join("adtte.csv"),
+        "USUBJID,TRT01P,PARAMCD,PARAM,AVAL,CNSR\nS1,A,OS28,Death,-3,0\nS2,A,OS28,Death,NaN,0\n\
+         S3,A,TTDISCH,Discharge,inf,0\n",
+    )
+    .unwrap();
+    // Scores outside 0–10, non-numeric days, huge lab values.
+    std::fs::write(
+        dir.path().join("adcps.csv"),
+        "TRT01P,ADY,AVAL\nA,1,42\nA,x,3\nB,1,-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("adlb.csv"),
+        "USUBJID,TRT01P,PARAMCD,PARAM,ADY,AVAL,ABLFL\nS1,A,IL6,IL-6,1,1e308,Y\nS2,A,IL6,IL-6,1,-1e308,Y\n",
+    )
+    .unwrap();
+    let html = report::render_folder(dir.path()).unwrap();
+    assert!(section(&html, "km").contains("Kaplan–Meier not available in this run ("));
+    assert!(section(&html, "discharge").contains("not available"));
+    assert!(section(&html, "who").contains("not available"));
+    assert!(section(&html, "trajectories").contains("<svg"));
+}
