@@ -177,13 +177,18 @@ pub fn render_folder(folder: &Path) -> Result<String, ReportError> {
     Ok(render(&Inputs::read(folder)))
 }
 
-/// Renders `folder/report.html` from the saved data and returns its path.
+/// Renders `folder/report.html` from the saved data and returns its path. The file is written
+/// under a temporary name in the same folder and renamed, so a reader never sees half a report.
 pub fn write_report(folder: &Path) -> Result<PathBuf, ReportError> {
     let html = render_folder(folder)?;
     let path = folder.join(REPORT_FILE);
-    std::fs::write(&path, html).map_err(|source| ReportError::Write {
-        path: path.clone(),
-        source,
-    })?;
+    let temporary = folder.join(format!(".{REPORT_FILE}.tmp-{}", std::process::id()));
+    let written =
+        std::fs::write(&temporary, html).and_then(|()| std::fs::rename(&temporary, &path));
+    if let Err(source) = written {
+        // Best effort: do not leave the temporary file behind; the original error is reported.
+        let _ = std::fs::remove_file(&temporary);
+        return Err(ReportError::Write { path, source });
+    }
     Ok(path)
 }
