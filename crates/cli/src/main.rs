@@ -63,6 +63,8 @@ enum Command {
     Supply(cmd::supply::SupplyArgs),
     /// Simulate one virtual patient's course, day by day since symptom onset.
     Patient(cmd::patient::PatientArgs),
+    /// Rebuild report.html in a results folder from its saved data (no re-simulation).
+    Report(cmd::report::ReportArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +85,7 @@ fn main() -> std::process::ExitCode {
         Command::Analyze(args) => cmd::analyze::run(&args),
         Command::Supply(args) => cmd::supply::run(args),
         Command::Patient(args) => cmd::patient::run(&args),
+        Command::Report(args) => cmd::report::run(&args),
     };
     exit::finish(result)
 }

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod import_ctgov;
 pub mod patient;
+pub mod report;
 pub mod run;
 pub mod supply;
 pub mod validate;
