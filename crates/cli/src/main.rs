@@ -63,6 +63,8 @@ enum Command {
     Supply(cmd::supply::SupplyArgs),
     /// Simulate one virtual patient's course, day by day since symptom onset.
     Patient(cmd::patient::PatientArgs),
+    /// Join the results folders of `run --shard i/N` runs into one.
+    Merge(cmd::merge::MergeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +85,7 @@ fn main() -> std::process::ExitCode {
         Command::Analyze(args) => cmd::analyze::run(&args),
         Command::Supply(args) => cmd::supply::run(args),
         Command::Patient(args) => cmd::patient::run(&args),
+        Command::Merge(args) => cmd::merge::run(&args),
     };
     exit::finish(result)
 }
