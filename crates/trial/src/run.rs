@@ -286,7 +286,10 @@ fn tte_code(measure: Measure, day: u32) -> String {
     }
 }
 
-fn lab_parameters() -> [(Parameter, fn(&crate::simulate::CourseDay) -> f64); 5] {
+/// A lab parameter and how to read it from a course day.
+type LabParameter = (Parameter, fn(&crate::simulate::CourseDay) -> f64);
+
+fn lab_parameters() -> [LabParameter; 5] {
     let p = |code: &str, label: &str| Parameter {
         code: code.into(),
         label: label.into(),
