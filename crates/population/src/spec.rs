@@ -5,6 +5,7 @@
 //! as (name, distribution, parameters, source) rows, the same table as `docs/population.md`.
 
 use crate::{AboGroup, Covariates, Sex};
+use model::Phenotype;
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use streams::{ChaCha8Rng, Purpose};
@@ -170,6 +171,31 @@ pub struct PopulationSpec {
     pub incubation_days: Sourced<LogNormal>,
     /// Symptom onset to presentation, days.
     pub onset_to_presentation_days: Sourced<LogNormal>,
+    /// Where patients are screened (in hospital or as outpatients).
+    pub setting: Setting,
+    /// Typical model parameters of this population: a phenotype preset, possibly adjusted;
+    /// between-patient variability spreads patients around it (see [`crate::iiv`]).
+    pub typical: Sourced<TypicalPhysiology>,
+}
+
+/// A population's typical model parameters: the parameters of a phenotype preset (which sets
+/// the severity drivers IFN competence `f_ifn` and inflammatory propensity `s_myeloid`), with
+/// optional multipliers on named parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TypicalPhysiology {
+    /// The preset.
+    pub anchor: Phenotype,
+    /// (parameter name as in `model::PARAM_INFO`, multiplier of the preset's value).
+    pub multipliers: &'static [(&'static str, f64)],
+}
+
+/// Where a population's patients are when they are screened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// Screened at hospital (or ICU) admission: in hospital at screening.
+    Inpatient,
+    /// Screened at an outpatient visit: in hospital only if the model already admitted them.
+    Outpatient,
 }
 
 /// Source of the incubation period (the same for every population).
@@ -313,6 +339,14 @@ pub fn hospitalized_severe_2020() -> PopulationSpec {
             value: LogNormal::from_median_iqr(8.0, 6.0, 11.0),
             source: "MODEL.md 8.7: symptom onset to hospital admission median 8 d (IQR 6-11)",
         },
+        setting: Setting::Inpatient,
+        typical: Sourced {
+            value: TypicalPhysiology {
+                anchor: Phenotype::Severe,
+                multipliers: &[],
+            },
+            source: "assumption: hospitalised severe patients centred on the model's severe preset (P/F nadir 100-200, WHO peak 5-7)",
+        },
     }
 }
 
@@ -379,6 +413,14 @@ pub fn icu_critical() -> PopulationSpec {
             value: LogNormal::from_median_iqr(12.0, 8.0, 15.0),
             source: "Zhou et al., Lancet 2020;395:1054: illness onset to ICU admission median 12 d (IQR 8-15)",
         },
+        setting: Setting::Inpatient,
+        typical: Sourced {
+            value: TypicalPhysiology {
+                anchor: Phenotype::Critical,
+                multipliers: &[("rho_x", 0.6)],
+            },
+            source: "assumption: ICU patients centred on the model's critical preset (P/F nadir < 100, invasive ventilation) with a slower CD8 expansion (rho_x x 0.6: the delayed, lymphopenic adaptive response of critical patients), so that courses screened ~12 d after onset are still critical; calibrated to the severity ordering outpatient < hospitalised < ICU",
+        },
     }
 }
 
@@ -444,8 +486,19 @@ pub fn outpatient_early() -> PopulationSpec {
             value: LogNormal::from_median_iqr(3.0, 2.0, 4.0),
             source: "assumption: enrollment within about 3 days of onset (e.g. Libster et al., N Engl J Med 2021;384:610 enrolled within 72 h)",
         },
+        setting: Setting::Outpatient,
+        typical: Sourced {
+            value: TypicalPhysiology {
+                anchor: Phenotype::Mild,
+                multipliers: &[("f_ifn", 0.8125), ("s_myeloid", 1.5)],
+            },
+            source: "assumption: early outpatients centred halfway between the model's mild and moderate presets (f_ifn 0.8 x 0.8125 = 0.65, s_myeloid 0.3 x 1.5 = 0.45), so that with between-patient variability most courses are mild or moderate and a few need oxygen",
+        },
     }
 }
+
+/// Other spellings accepted by [`PopulationSpec::named`]: (alias, population name).
+pub const ALIASES: &[(&str, &str)] = &[("hospitalized_severe", "hospitalized_severe_2020")];
 
 /// Every named population, by name.
 pub fn all() -> Vec<PopulationSpec> {
@@ -458,7 +511,14 @@ pub fn all() -> Vec<PopulationSpec> {
 
 impl PopulationSpec {
     /// The population called `name`.
+    ///
+    /// Aliases: `hospitalized_severe` (the seed protocols' spelling) is
+    /// `hospitalized_severe_2020`.
     pub fn named(name: &str) -> Result<PopulationSpec, PopulationError> {
+        let name = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map_or(name, |(_, target)| *target);
         all()
             .into_iter()
             .find(|p| p.name == name)
@@ -478,12 +538,19 @@ impl PopulationSpec {
     /// position of the stream in every patient.
     pub fn sample(&self, seed: u64, patient_id: u64) -> Covariates {
         let mut rng = streams::stream(seed, Purpose::Patient, patient_id);
+        self.sample_from(patient_id, &mut rng)
+    }
+
+    /// Samples covariates from `rng` in the documented draw order of [`PopulationSpec::sample`],
+    /// leaving `rng` just after the last covariate draw (the physiology is drawn next, from the
+    /// same stream: see [`crate::VirtualPatient::generate`]).
+    pub(crate) fn sample_from(&self, patient_id: u64, rng: &mut ChaCha8Rng) -> Covariates {
         let sex = if rng.random::<f64>() < self.male_fraction.value {
             Sex::Male
         } else {
             Sex::Female
         };
-        let age_years = self.age_years.value.sample(&mut rng);
+        let age_years = self.age_years.value.sample(rng);
         let mut has = |p: &Sourced<Prevalence>| rng.random::<f64>() < p.value.at_age(age_years);
         let hypertension = has(&self.hypertension);
         let diabetes = has(&self.diabetes);
@@ -501,16 +568,16 @@ impl PopulationSpec {
             Sex::Male => self.body.height_m_male.value,
             Sex::Female => self.body.height_m_female.value,
         };
-        let height_m = height.sample(&mut rng);
+        let height_m = height.sample(rng);
         let bmi = if obesity {
             self.body.bmi_obese.value
         } else {
             self.body.bmi_not_obese.value
         };
-        let bmi_kg_m2 = bmi.sample(&mut rng);
-        let abo = draw_abo(&self.abo_frequencies.value, &mut rng);
-        let incubation_days = self.incubation_days.value.sample(&mut rng);
-        let onset_to_presentation_days = self.onset_to_presentation_days.value.sample(&mut rng);
+        let bmi_kg_m2 = bmi.sample(rng);
+        let abo = draw_abo(&self.abo_frequencies.value, rng);
+        let incubation_days = self.incubation_days.value.sample(rng);
+        let onset_to_presentation_days = self.onset_to_presentation_days.value.sample(rng);
         Covariates {
             patient_id,
             age_years,
@@ -600,7 +667,25 @@ impl PopulationSpec {
             },
             log_normal("incubation period", &self.incubation_days),
             log_normal("onset to presentation", &self.onset_to_presentation_days),
+            SourceRow {
+                name: "typical physiology",
+                distribution: "phenotype preset",
+                parameters: self.typical_text(),
+                source: self.typical.source,
+            },
         ]
+    }
+}
+
+impl PopulationSpec {
+    /// The typical physiology as text: preset name and multipliers.
+    fn typical_text(&self) -> String {
+        let typical = self.typical.value;
+        let mut text = format!("{} preset", typical.anchor);
+        for (name, multiplier) in typical.multipliers {
+            text.push_str(&format!(", {name} x {}", short(*multiplier)));
+        }
+        text
     }
 }
 
