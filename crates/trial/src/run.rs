@@ -144,22 +144,21 @@ pub fn design(protocol: &Protocol) -> Result<(Design, String), AllocationError> 
     ))
 }
 
-fn simulator(protocol: &Protocol) -> Simulator<'_> {
-    let params = crate::simulate::phenotype_of(&protocol.simulation.population).params();
+fn simulator<'a>(protocol: &'a Protocol, population: &'a PopulationSpec) -> Simulator<'a> {
     Simulator {
         protocol,
-        params,
+        population,
         seed: protocol.simulation.seed,
         follow_up_days: protocol.simulation.follow_up_days,
     }
 }
 
 /// Screens candidates 0, 1, 2, … until the protocol's enrollment is reached.
-fn enroll(protocol: &Protocol) -> Result<(Vec<Candidate>, Screening), TrialError> {
-    let spec = PopulationSpec::named(crate::simulate::population_name(
-        &protocol.simulation.population,
-    ))?;
-    let sim = simulator(protocol);
+fn enroll(
+    protocol: &Protocol,
+    spec: &PopulationSpec,
+) -> Result<(Vec<Candidate>, Screening), TrialError> {
+    let sim = simulator(protocol, spec);
     let planned = u64::from(protocol.simulation.patients);
     let max_screened = planned.saturating_mul(MAX_SCREENED_PER_PATIENT).max(1000);
     let mut enrolled = Vec::new();
@@ -169,10 +168,8 @@ fn enroll(protocol: &Protocol) -> Result<(Vec<Candidate>, Screening), TrialError
     'batches: while (enrolled.len() as u64) < planned && next < max_screened {
         let ids: Vec<u64> = (next..(next + SCREEN_BATCH).min(max_screened)).collect();
         next += ids.len() as u64;
-        let batch: Vec<Result<Candidate, SimulationError>> = ids
-            .par_iter()
-            .map(|&id| sim.screen(spec.sample(protocol.simulation.seed, id)))
-            .collect();
+        let batch: Vec<Result<Candidate, SimulationError>> =
+            ids.par_iter().map(|&id| sim.screen(id)).collect();
         for candidate in batch {
             let candidate = candidate?;
             screened += 1;
@@ -217,7 +214,8 @@ pub fn simulate_trial(
     shard: ShardSpec,
     progress: &(dyn Fn() + Sync),
 ) -> Result<TrialOutput, TrialError> {
-    let (enrolled, screening) = enroll(protocol)?;
+    let spec = PopulationSpec::named(&protocol.simulation.population)?;
+    let (enrolled, screening) = enroll(protocol, &spec)?;
     let (design, allocation_scheme) = design(protocol)?;
     let enrollees: Vec<Enrollee> = enrolled
         .iter()
@@ -227,7 +225,7 @@ pub fn simulate_trial(
         })
         .collect();
     let arms = allocate(&design, protocol.simulation.seed, &enrollees)?;
-    let sim = simulator(protocol);
+    let sim = simulator(protocol, &spec);
     let twins = protocol.analysis.twins && protocol.arms.len() > 1;
     let mine: Vec<(Candidate, usize)> = enrolled
         .into_iter()

@@ -12,31 +12,21 @@
 //! `stream(seed, Death, id)`, and the plasma-issue and adverse-event streams are keyed by
 //! patient, so a patient simulated under every arm differs only by the arm's regimens.
 //!
-//! Not modelled yet (until the population crate adds between-patient variability): every
-//! patient of a population shares its phenotype's model parameters; patients differ by age,
-//! sex, weight, comorbidities, incubation, onset-to-presentation and their death draw. No
-//! treatment delay after randomization and no loss to follow-up are simulated. TRALI's lung
-//! injury (`lung_injury_fraction`) is recorded as an adverse event but not fed back into the
-//! model.
+//! Patients come from the population crate ([`population::VirtualPatient`]: covariates,
+//! individual parameters with between-patient variability, timeline) and are screened by
+//! [`population::screen`] on their untreated course. No treatment delay after randomization and
+//! no loss to follow-up are simulated yet. TRALI's lung injury (`lung_injury_fraction`) is
+//! recorded as an adverse event but not fed back into the model.
 
-use model::clinical::Support;
-use model::{Params, Phenotype};
-use population::Covariates;
-use protocol::{Protocol, Value, Variable};
+use model::Phenotype;
+use population::{Covariates, VirtualPatient};
+use protocol::Protocol;
 use rand::RngExt;
-use solve::{DayRow, EventKind, PatientProblem};
+use solve::{DayRow, EventKind};
 use streams::{Purpose, stream};
 use therapy::PatientContext;
 use therapy::schedule::ConditionalDoses;
 use thiserror::Error;
-
-/// Hazard ratio of death per tracked comorbidity (multiplicative). Assumption: calibrated to
-/// the 1.2–1.5 per-condition adjusted hazard ratios of OpenSAFELY (Williamson 2020, Nature
-/// 584:430, Table 2); 1.3 is the middle of that range.
-pub const COMORBIDITY_DEATH_HR: f64 = 1.3;
-/// Endogenous neutralising titer at or above which a patient counts as seropositive, ID50.
-/// Assumption: the 1:20 lowest dilution of live-virus microneutralisation assays.
-pub const SEROPOSITIVE_MIN_ID50: f64 = 20.0;
 
 /// Why a patient could not be simulated.
 #[derive(Debug, Error)]
@@ -62,8 +52,8 @@ pub enum SimulationError {
     Solve(#[from] Box<solve::SolveFailure>),
 }
 
-/// The model phenotype a named population maps to (until the population crate provides
-/// per-patient parameters).
+/// The model phenotype whose parameters `parameters.csv` lists for a population (patients
+/// have individual parameters around them).
 pub fn phenotype_of(population: &str) -> Phenotype {
     match population {
         name if name.starts_with("icu") => Phenotype::Critical,
@@ -72,22 +62,13 @@ pub fn phenotype_of(population: &str) -> Phenotype {
     }
 }
 
-/// Population names accepted in protocols: `hospitalized_severe` is an alias of the population
-/// crate's `hospitalized_severe_2020`.
-pub fn population_name(name: &str) -> &str {
-    match name {
-        "hospitalized_severe" => "hospitalized_severe_2020",
-        other => other,
-    }
-}
-
 /// Everything fixed for one trial.
 #[derive(Debug, Clone)]
 pub struct Simulator<'a> {
     /// The protocol.
     pub protocol: &'a Protocol,
-    /// Model parameters of every patient.
-    pub params: Params,
+    /// The population patients are drawn from.
+    pub population: &'a population::PopulationSpec,
     /// Master seed.
     pub seed: u64,
     /// Follow-up after randomization, days.
@@ -97,7 +78,9 @@ pub struct Simulator<'a> {
 /// A screened candidate.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// Covariates.
+    /// The virtual patient.
+    pub patient: VirtualPatient,
+    /// Covariates (a copy of the patient's).
     pub covariates: Covariates,
     /// Randomization (= screening) day, days since symptom onset.
     pub randomization_day: u32,
@@ -156,65 +139,6 @@ pub struct Course {
     pub treated: bool,
 }
 
-fn support_level(s: Support) -> &'static str {
-    match s {
-        Support::RoomAir => "none",
-        Support::LowFlow => "low_flow_oxygen",
-        Support::HighFlow => "high_flow_oxygen",
-        Support::Invasive => "invasive_ventilation",
-    }
-}
-
-/// Baseline value of `var` for a candidate (covariates and the simulated screening state).
-pub fn baseline_value(c: &Covariates, day: u32, row: &DayRow, var: Variable) -> Value {
-    let endogenous = (row.titer_id50 - row.titer_passive_id50).max(0.0);
-    match var {
-        Variable::Age => Value::Number(c.age_years),
-        Variable::Sex => Value::Category(match c.sex {
-            population::Sex::Female => "female",
-            population::Sex::Male => "male",
-        }),
-        Variable::WeightKg => Value::Number(c.weight_kg),
-        Variable::Bmi => Value::Number(c.bmi_kg_m2),
-        Variable::DaysSinceOnset => Value::Number(f64::from(day)),
-        Variable::WhoScore => Value::Number(f64::from(row.who_score)),
-        Variable::PfRatio => Value::Number(row.pf_ratio),
-        Variable::Spo2 => Value::Number(row.spo2),
-        Variable::RespiratorySupport => Value::Category(support_level(row.support)),
-        Variable::RtPcrPositive => Value::Bool(row.viral_load_detectable),
-        Variable::Seropositive => Value::Bool(endogenous >= SEROPOSITIVE_MIN_ID50),
-        Variable::NeutralizingTiter => Value::Number(endogenous),
-        Variable::Il6 => Value::Number(row.il6_pg_ml),
-        Variable::LymphocyteCount => Value::Number(row.lymphocytes_1e9_l),
-        // Not modelled: criteria on them are false (missing values never satisfy a comparison).
-        Variable::Crp | Variable::DaysSinceArdsOnset => Value::Missing,
-        Variable::Diabetes => Value::Bool(c.diabetes),
-        Variable::Hypertension => Value::Bool(c.hypertension),
-        Variable::Obesity => Value::Bool(c.obesity),
-        Variable::CardiovascularDisease => Value::Bool(c.cardiovascular_disease),
-        Variable::ChronicLungDisease => Value::Bool(c.chronic_lung_disease),
-        Variable::ChronicKidneyDisease => Value::Bool(c.chronic_kidney_disease),
-        Variable::Immunocompromised => Value::Bool(c.immunosuppression),
-        Variable::AboGroup => Value::Category(c.abo.name()),
-        Variable::Pregnant => Value::Bool(c.pregnant),
-        // Not sampled by the population: nobody is breastfeeding or has a blood-borne infection.
-        Variable::Breastfeeding | Variable::BloodBorneInfection => Value::Bool(false),
-        Variable::BloodProductHypersensitivity => Value::Bool(c.blood_product_hypersensitivity),
-    }
-}
-
-fn model_covariates(c: &Covariates) -> model::Covariates {
-    model::Covariates {
-        age_years: c.age_years,
-        sex: match c.sex {
-            population::Sex::Female => model::Sex::Female,
-            population::Sex::Male => model::Sex::Male,
-        },
-        weight_kg: c.weight_kg,
-        hr_comorbidity: COMORBIDITY_DEATH_HR.powi(c.comorbidity_count() as i32),
-    }
-}
-
 fn abo(c: &Covariates) -> therapy::AboGroup {
     match c.abo {
         population::AboGroup::O => therapy::AboGroup::O,
@@ -225,51 +149,26 @@ fn abo(c: &Covariates) -> therapy::AboGroup {
 }
 
 impl Simulator<'_> {
-    fn problem(&self, c: &Covariates, randomization_day: u32, end_after: u32) -> PatientProblem {
-        let onset = c.incubation_days;
-        PatientProblem {
-            patient_id: c.patient_id,
-            params: self.params,
-            covariates: model_covariates(c),
-            doses: Vec::new(),
-            onset_day: onset,
-            hazard_start_day: onset + c.onset_to_presentation_days,
-            end_day: onset + f64::from(randomization_day + end_after),
-            death_threshold: None,
-        }
-    }
-
-    /// Screens a candidate on the natural-history state at the screening day.
-    pub fn screen(&self, c: Covariates) -> Result<Candidate, SimulationError> {
-        let day = c.onset_to_presentation_days.max(0.0).round() as u32;
-        let trajectory = solve::solve(&self.problem(&c, day, 0)).map_err(Box::new)?;
+    /// Generates candidate `id` and screens them on their untreated course at the screening
+    /// day.
+    pub fn screen(&self, id: u64) -> Result<Candidate, SimulationError> {
+        let patient = self.population.patient(self.seed, id);
+        let trajectory = patient.natural_history(0.0).map_err(Box::new)?;
+        let day = patient.timeline.screening_days_after_onset;
         let baseline = *trajectory
             .day(day)
             .or(trajectory.rows.last())
             .expect("a solve has at least the onset row");
-        let value = |var: Variable| baseline_value(&c, day, &baseline, var);
-        let p = self.protocol;
-        let mut failed = None;
-        if let Some(lo) = p.minimum_age_years.filter(|&lo| c.age_years < lo) {
-            failed = Some(format!("age below the minimum age {lo}"));
-        } else if let Some(hi) = p.maximum_age_years.filter(|&hi| c.age_years >= hi + 1.0) {
-            failed = Some(format!("age above the maximum age {hi}"));
-        }
-        if failed.is_none() {
-            failed = p
-                .inclusion
-                .iter()
-                .find(|k| !k.expr.eval(&value))
-                .map(|k| format!("not: {}", k.text))
-                .or_else(|| {
-                    p.exclusion
-                        .iter()
-                        .find(|k| k.expr.eval(&value))
-                        .map(|k| k.text.clone())
-                });
-        }
+        let screening = population::screen(self.protocol, &patient, &trajectory);
+        let failed = (!screening.eligible).then(|| {
+            screening
+                .first_failure()
+                .unwrap_or("not eligible")
+                .to_owned()
+        });
         Ok(Candidate {
-            covariates: c,
+            covariates: patient.covariates.clone(),
+            patient,
             randomization_day: day,
             baseline,
             failed,
@@ -279,6 +178,7 @@ impl Simulator<'_> {
     /// The course of an enrolled candidate under arm `arm`.
     pub fn course(&self, candidate: &Candidate, arm: usize) -> Result<Course, SimulationError> {
         let c = &candidate.covariates;
+        let patient = &candidate.patient;
         let id = c.patient_id;
         let day = candidate.randomization_day;
         let spec = |source| SimulationError::Spec {
@@ -287,14 +187,20 @@ impl Simulator<'_> {
         };
         let regimen =
             crate::regimens::arm_regimen(self.protocol, arm, c, f64::from(day)).map_err(spec)?;
-        let context = PatientContext::new(c.weight_kg, c.incubation_days, abo(c)).map_err(spec)?;
+        let context = PatientContext::new(
+            patient.model_covariates.weight_kg,
+            patient.timeline.onset_day,
+            abo(c),
+        )
+        .map_err(spec)?;
         let treatment = regimen
             .realize(self.seed, id, &context, ConditionalDoses::Give)
             .map_err(|e| SimulationError::Issue {
                 patient: id,
                 message: e.to_string(),
             })?;
-        let mut problem = self.problem(c, day, self.follow_up_days);
+        let mut problem = patient
+            .natural_history_problem(patient.end_of_follow_up(f64::from(self.follow_up_days)));
         let end = problem.end_day;
         problem.doses = treatment
             .events
@@ -306,7 +212,7 @@ impl Simulator<'_> {
         // U in [0, 1): 1 − U in (0, 1] keeps −ln finite; the floor keeps it positive.
         problem.death_threshold = Some((-(1.0 - u).ln()).max(f64::MIN_POSITIVE));
         let trajectory = solve::solve(&problem).map_err(Box::new)?;
-        let randomized_at = c.incubation_days + f64::from(day);
+        let randomized_at = patient.timeline.screening_day;
         let since = |t: f64| (t - randomized_at).max(0.0);
         let death_days = trajectory.first(EventKind::Death).map(since);
         let discharge_days = trajectory
