@@ -243,13 +243,6 @@ fn ints<'a>(d: &'a Dataset, name: &str) -> &'a [Option<i64>] {
     }
 }
 
-fn floats<'a>(d: &'a Dataset, name: &str) -> &'a [Option<f64>] {
-    match d.column(name).map(|c| &c.values) {
-        Some(Values::Float(v)) => v,
-        _ => &[],
-    }
-}
-
 fn strs<'a>(d: &'a Dataset, name: &str) -> &'a [Option<String>] {
     match d.column(name).map(|c| &c.values) {
         Some(Values::Str(v)) => v,
@@ -687,10 +680,4 @@ pub fn summarise(
         safety,
         replicates: None,
     }
-}
-
-/// Unused-import guard for float columns read by name elsewhere.
-#[allow(dead_code)]
-fn float_column<'a>(d: &'a Dataset, name: &str) -> &'a [Option<f64>] {
-    floats(d, name)
 }
