@@ -278,3 +278,124 @@ pub fn table(
         columns,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::{CourseAdverseEvent, CourseDay};
+
+    fn course(
+        who: &[u8],
+        lymphocytes: &[f64],
+        death: Option<f64>,
+        discharge: Option<f64>,
+    ) -> Course {
+        Course {
+            days: who
+                .iter()
+                .zip(lymphocytes)
+                .map(|(&w, &l)| CourseDay {
+                    who: w,
+                    viral_load_log10: 3.0,
+                    detectable: w >= 5,
+                    il6_pg_ml: 10.0,
+                    lymphocytes_1e9_l: l,
+                    titer_id50: 40.0,
+                    pf_ratio: 250.0,
+                })
+                .collect(),
+            death_days: death,
+            discharge_days: discharge,
+            adverse_events: vec![CourseAdverseEvent {
+                product: "plasma",
+                term: "allergic transfusion reaction",
+                time_days: 0.2,
+                severity: "MILD",
+                serious: false,
+            }],
+            treated: true,
+        }
+    }
+
+    fn endpoint(kind: EndpointKind, measure: Measure, day: u32, from: Option<u32>) -> Endpoint {
+        Endpoint {
+            name: "e".into(),
+            kind,
+            measure,
+            day,
+            from_day: from,
+            primary: false,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn improvement_is_two_points_below_baseline_or_discharge_whichever_first() {
+        // Baseline 6; day 3 is the first at <= 4; discharge at 4.5 comes later.
+        let c = course(&[6, 6, 5, 4, 3, 2], &[1.0; 6], None, Some(4.5));
+        let e = endpoint(
+            EndpointKind::TimeToEvent,
+            Measure::ClinicalImprovement,
+            5,
+            None,
+        );
+        assert_eq!(
+            value(&c, &e),
+            EndpointValue::Time {
+                time: 3.0,
+                event: true
+            }
+        );
+        // Discharge first when it precedes the 2-point drop.
+        let early = course(&[6, 6, 5, 5, 4, 4], &[1.0; 6], None, Some(1.5));
+        assert_eq!(
+            value(&early, &e),
+            EndpointValue::Time {
+                time: 1.5,
+                event: true
+            }
+        );
+        // Censored at the horizon when neither happens by then.
+        let short = endpoint(
+            EndpointKind::TimeToEvent,
+            Measure::ClinicalImprovement,
+            2,
+            None,
+        );
+        assert_eq!(
+            value(&c, &short),
+            EndpointValue::Time {
+                time: 2.0,
+                event: false
+            }
+        );
+    }
+
+    #[test]
+    fn death_by_day_n_and_labs_over_a_window_while_alive() {
+        let c = course(
+            &[6, 7, 8, 10, 10],
+            &[0.5, 0.7, 0.9, 3.0, 3.0],
+            Some(2.5),
+            None,
+        );
+        let by = |day| endpoint(EndpointKind::Binary, Measure::Death, day, None);
+        assert_eq!(value(&c, &by(2)), EndpointValue::Binary(false));
+        assert_eq!(value(&c, &by(3)), EndpointValue::Binary(true));
+        // Days 1..=4, alive on days 1 and 2 only: (0.7 + 0.9) / 2.
+        let lym = endpoint(
+            EndpointKind::Continuous,
+            Measure::LymphocyteCount,
+            4,
+            Some(1),
+        );
+        match value(&c, &lym) {
+            EndpointValue::Continuous(Some(v)) => assert!((v - 0.8).abs() < 1e-12),
+            other => panic!("{other:?}"),
+        }
+        let who = endpoint(EndpointKind::Ordinal, Measure::WhoScore, 4, None);
+        assert_eq!(value(&c, &who), EndpointValue::Ordinal(10));
+        let reaction = endpoint(EndpointKind::Binary, Measure::TransfusionReaction, 1, None);
+        assert_eq!(value(&c, &reaction), EndpointValue::Binary(true));
+    }
+}
