@@ -255,7 +255,7 @@ pub fn simulate_trial(
             })
         })
         .collect::<Result<_, SimulationError>>()?;
-    let datasets = build_datasets(protocol, &simulated)?;
+    let datasets = build_datasets(protocol, simulated)?;
     Ok(TrialOutput {
         screening,
         datasets,
@@ -312,7 +312,9 @@ fn body_system(product: &str) -> &'static str {
     }
 }
 
-fn build_datasets(protocol: &Protocol, patients: &[Simulated]) -> Result<Datasets, TrialError> {
+/// Builds the datasets, consuming the patients (each course is freed once its records are
+/// made) and each record list once its dataset is built, to keep the peak memory down.
+fn build_datasets(protocol: &Protocol, patients: Vec<Simulated>) -> Result<Datasets, TrialError> {
     let study = study(protocol);
     let follow_up = protocol.simulation.follow_up_days;
     let horizon = f64::from(follow_up);
@@ -321,6 +323,7 @@ fn build_datasets(protocol: &Protocol, patients: &[Simulated]) -> Result<Dataset
     let (mut subjects, mut tte, mut scores, mut lab_rows, mut aes, mut rows) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     for p in patients {
+        let p = &p;
         let id = p.candidate.covariates.patient_id;
         let c = &p.course;
         let arm = Arm {
@@ -456,13 +459,22 @@ fn build_datasets(protocol: &Protocol, patients: &[Simulated]) -> Result<Dataset
             }
         }
     }
+    let adtte = adam::adtte(&study, &subjects, &tte)?;
+    drop(tte);
+    let adcps = adam::adcps(&study, &subjects, &scores)?;
+    drop(scores);
+    let adlb = adam::adlb(&study, &subjects, &lab_rows)?;
+    drop(lab_rows);
+    let adae = adam::adae(&study, &subjects, &aes)?;
+    let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
+    drop(rows);
     Ok(Datasets {
         adsl: adam::adsl(&study, &subjects)?,
-        adtte: adam::adtte(&study, &subjects, &tte)?,
-        adcps: adam::adcps(&study, &subjects, &scores)?,
-        adlb: adam::adlb(&study, &subjects, &lab_rows)?,
-        adae: adam::adae(&study, &subjects, &aes)?,
-        outcomes: outcomes::table(&protocol.endpoints, &arm_names, &rows)?,
+        adtte,
+        adcps,
+        adlb,
+        adae,
+        outcomes,
     })
 }
 
@@ -648,7 +660,7 @@ pub fn merge(
     }
     let protocol = parse(&text).map_err(TrialError::Merge)?;
     let study = study(&protocol);
-    let empty = build_datasets(&protocol, &[])?;
+    let empty = build_datasets(&protocol, Vec::new())?;
     let read = |template: &Dataset| -> Result<Dataset, TrialError> {
         let parts = shards
             .iter()
