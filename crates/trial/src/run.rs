@@ -336,7 +336,7 @@ fn build_datasets(protocol: &Protocol, patients: Vec<Simulated>) -> Result<Datas
             site_id: SITE_ID.into(),
             covariates: p.candidate.covariates.clone(),
             onset_to_randomization_days: f64::from(p.candidate.randomization_day),
-            baseline_who_cps: Some(p.candidate.baseline.who_score),
+            baseline_who_cps: p.candidate.baseline.map(|b| b.who_score),
             planned_arm: arm.clone(),
             actual_arm: Some(arm),
             randomized: true,

@@ -84,8 +84,9 @@ pub struct Candidate {
     pub covariates: Covariates,
     /// Randomization (= screening) day, days since symptom onset.
     pub randomization_day: u32,
-    /// Simulated state on the screening day.
-    pub baseline: DayRow,
+    /// Simulated state on the screening day (`None` when excluded on age alone, before any
+    /// simulation).
+    pub baseline: Option<DayRow>,
     /// The first criterion that failed, as written; `None` when eligible.
     pub failed: Option<String>,
 }
@@ -149,10 +150,34 @@ fn abo(c: &Covariates) -> therapy::AboGroup {
 }
 
 impl Simulator<'_> {
+    /// The protocol's age limits, checked before simulating anything (most screen failures of
+    /// an adult inpatient population are on age, and they need no course). The reasons are
+    /// worded exactly as [`population::screen`] words them, which checks them first too, so
+    /// counts by reason are unchanged.
+    fn age_failure(&self, patient: &VirtualPatient) -> Option<String> {
+        let age = f64::from(patient.covariates.age_completed_years());
+        let p = self.protocol;
+        if let Some(min) = p.minimum_age_years.filter(|&min| age < min) {
+            return Some(format!("age < minimum ({min} years)"));
+        }
+        p.maximum_age_years
+            .filter(|&max| age > max)
+            .map(|max| format!("age > maximum ({max} years)"))
+    }
+
     /// Generates candidate `id` and screens them on their untreated course at the screening
     /// day.
     pub fn screen(&self, id: u64) -> Result<Candidate, SimulationError> {
         let patient = self.population.patient(self.seed, id);
+        if let Some(reason) = self.age_failure(&patient) {
+            return Ok(Candidate {
+                covariates: patient.covariates.clone(),
+                randomization_day: patient.timeline.screening_days_after_onset,
+                baseline: None,
+                patient,
+                failed: Some(reason),
+            });
+        }
         let trajectory = patient.natural_history(0.0).map_err(Box::new)?;
         let day = patient.timeline.screening_days_after_onset;
         let baseline = *trajectory
@@ -170,7 +195,7 @@ impl Simulator<'_> {
             covariates: patient.covariates.clone(),
             patient,
             randomization_day: day,
-            baseline,
+            baseline: Some(baseline),
             failed,
         })
     }
@@ -221,7 +246,13 @@ impl Simulator<'_> {
             .find(|e| e.kind == EventKind::Discharge && e.time_days >= randomized_at)
             .map(|e| since(e.time_days));
         let mut days = Vec::with_capacity(self.follow_up_days as usize + 1);
-        let mut last = candidate.baseline;
+        let mut last = match candidate.baseline {
+            Some(row) => row,
+            None => *trajectory
+                .rows
+                .last()
+                .expect("a solve has at least the onset row"),
+        };
         for k in 0..=self.follow_up_days {
             let row = trajectory.day(day + k).copied().unwrap_or(last);
             last = row;
