@@ -85,17 +85,19 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrialError + '_ {
     }
 }
 
-/// The datasets of a run (or of a merge).
+/// The datasets of a run (or of a merge). The summary needs only ADSL, ADAE and the outcomes;
+/// the large by-day datasets are `None` once written early to the results folder (see
+/// [`simulate_trial`]'s `spill`), which keeps the peak memory of large trials down.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Datasets {
     /// ADSL.
     pub adsl: Dataset,
-    /// ADTTE.
-    pub adtte: Dataset,
-    /// ADCPS.
-    pub adcps: Dataset,
-    /// ADLB.
-    pub adlb: Dataset,
+    /// ADTTE (`None`: already written).
+    pub adtte: Option<Dataset>,
+    /// ADCPS (`None`: already written).
+    pub adcps: Option<Dataset>,
+    /// ADLB (`None`: already written).
+    pub adlb: Option<Dataset>,
     /// ADAE.
     pub adae: Dataset,
     /// Endpoint values by patient and simulated arm.
@@ -103,15 +105,29 @@ pub struct Datasets {
 }
 
 impl Datasets {
-    fn all(&self) -> [&Dataset; 6] {
+    fn all(&self) -> Vec<&Dataset> {
         [
-            &self.adsl,
-            &self.adtte,
-            &self.adcps,
-            &self.adlb,
-            &self.adae,
-            &self.outcomes,
+            Some(&self.adsl),
+            self.adtte.as_ref(),
+            self.adcps.as_ref(),
+            self.adlb.as_ref(),
+            Some(&self.adae),
+            Some(&self.outcomes),
         ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// Writes `dataset` into `folder` now and returns `None`, or keeps it when there is no folder.
+fn spill(dataset: Dataset, folder: Option<&ResultsFolder>) -> Result<Option<Dataset>, TrialError> {
+    match folder {
+        Some(f) => {
+            f.write_dataset(&dataset)?;
+            Ok(None)
+        }
+        None => Ok(Some(dataset)),
     }
 }
 
@@ -208,11 +224,13 @@ struct Simulated {
     twins: Vec<Course>,
 }
 
-/// Runs the patients of `shard`; `progress` is called once per simulated patient.
+/// Runs the patients of `shard`; `progress` is called once per simulated patient. With a
+/// `spill` folder, ADTTE, ADCPS and ADLB are written there as soon as they are built.
 pub fn simulate_trial(
     protocol: &Protocol,
     shard: ShardSpec,
     progress: &(dyn Fn() + Sync),
+    spill_to: Option<&ResultsFolder>,
 ) -> Result<TrialOutput, TrialError> {
     let spec = PopulationSpec::named(&protocol.simulation.population)?;
     let (enrolled, screening) = enroll(protocol, &spec)?;
@@ -255,7 +273,7 @@ pub fn simulate_trial(
             })
         })
         .collect::<Result<_, SimulationError>>()?;
-    let datasets = build_datasets(protocol, simulated)?;
+    let datasets = build_datasets(protocol, simulated, spill_to)?;
     Ok(TrialOutput {
         screening,
         datasets,
@@ -314,7 +332,11 @@ fn body_system(product: &str) -> &'static str {
 
 /// Builds the datasets, consuming the patients (each course is freed once its records are
 /// made) and each record list once its dataset is built, to keep the peak memory down.
-fn build_datasets(protocol: &Protocol, patients: Vec<Simulated>) -> Result<Datasets, TrialError> {
+fn build_datasets(
+    protocol: &Protocol,
+    patients: Vec<Simulated>,
+    spill_to: Option<&ResultsFolder>,
+) -> Result<Datasets, TrialError> {
     let study = study(protocol);
     let follow_up = protocol.simulation.follow_up_days;
     let horizon = f64::from(follow_up);
@@ -459,11 +481,11 @@ fn build_datasets(protocol: &Protocol, patients: Vec<Simulated>) -> Result<Datas
             }
         }
     }
-    let adtte = adam::adtte(&study, &subjects, &tte)?;
+    let adtte = spill(adam::adtte(&study, &subjects, &tte)?, spill_to)?;
     drop(tte);
-    let adcps = adam::adcps(&study, &subjects, &scores)?;
+    let adcps = spill(adam::adcps(&study, &subjects, &scores)?, spill_to)?;
     drop(scores);
-    let adlb = adam::adlb(&study, &subjects, &lab_rows)?;
+    let adlb = spill(adam::adlb(&study, &subjects, &lab_rows)?, spill_to)?;
     drop(lab_rows);
     let adae = adam::adae(&study, &subjects, &aes)?;
     let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
@@ -525,7 +547,7 @@ pub fn replicates(
     for r in 1..k {
         let mut replicate = protocol.clone();
         replicate.simulation.seed = replicate_seed(protocol.simulation.seed, r);
-        let out = simulate_trial(&replicate, ShardSpec::new(0, 1).expect("0/1"), progress)?;
+        let out = simulate_trial(&replicate, ShardSpec::WHOLE, progress, None)?;
         let s = summarise(
             &replicate,
             &out.screening,
@@ -660,7 +682,7 @@ pub fn merge(
     }
     let protocol = parse(&text).map_err(TrialError::Merge)?;
     let study = study(&protocol);
-    let empty = build_datasets(&protocol, Vec::new())?;
+    let empty = build_datasets(&protocol, Vec::new(), None)?;
     let read = |template: &Dataset| -> Result<Dataset, TrialError> {
         let parts = shards
             .iter()
@@ -676,11 +698,17 @@ pub fn merge(
         Ok(Dataset::merge_sorted_by(&parts, "USUBJID")?)
     };
     let _ = &study;
+    let template = |d: &Option<Dataset>| -> Result<Option<Dataset>, TrialError> {
+        match d {
+            Some(d) => Ok(Some(read(d)?)),
+            None => Ok(None),
+        }
+    };
     let datasets = Datasets {
         adsl: read(&empty.adsl)?,
-        adtte: read(&empty.adtte)?,
-        adcps: read(&empty.adcps)?,
-        adlb: read(&empty.adlb)?,
+        adtte: template(&empty.adtte)?,
+        adcps: template(&empty.adcps)?,
+        adlb: template(&empty.adlb)?,
         adae: read(&empty.adae)?,
         outcomes: read(&empty.outcomes)?,
     };

@@ -119,10 +119,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let started = Instant::now();
     let replicates = u64::from(protocol.simulation.replicates);
     let total = u64::from(protocol.simulation.patients).div_ceil(shard.count()) * replicates;
+    let folder = ResultsFolder::create(&out)
+        .map_err(|e| CliError::failure(miette::miette!("{}: cannot create: {e}", out.display())))?;
     let bar = progress_bar(total, args.quiet);
     let tick = || bar.inc(1);
     let (output, summary) = pool.install(|| -> Result<_, CliError> {
-        let output = trial::run::simulate_trial(&protocol, shard, &tick).map_err(trial_error)?;
+        let output = trial::run::simulate_trial(&protocol, shard, &tick, Some(&folder))
+            .map_err(trial_error)?;
         let mut summary = trial::run::summarise(
             &protocol,
             &output.screening,
