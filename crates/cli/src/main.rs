@@ -65,6 +65,8 @@ enum Command {
     Patient(cmd::patient::PatientArgs),
     /// Rebuild report.html in a results folder from its saved data (no re-simulation).
     Report(cmd::report::ReportArgs),
+    /// Join the results folders of `run --shard i/N` runs into one.
+    Merge(cmd::merge::MergeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -86,6 +88,7 @@ fn main() -> std::process::ExitCode {
         Command::Supply(args) => cmd::supply::run(args),
         Command::Patient(args) => cmd::patient::run(&args),
         Command::Report(args) => cmd::report::run(&args),
+        Command::Merge(args) => cmd::merge::run(&args),
     };
     exit::finish(result)
 }

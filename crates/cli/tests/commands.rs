@@ -74,11 +74,28 @@ fn run_without_a_protocol_uses_the_built_in_seed_trial_from_any_directory() {
 }
 
 #[test]
-fn run_prints_the_plan_of_each_bundled_protocol() {
+fn every_bundled_protocol_runs_end_to_end_and_dry_run_prints_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
     for file in bundled() {
-        let out = run_in(&root(), &["run", &file]);
+        let out_dir = dir.path().join(PathBuf::from(&file).file_stem().unwrap());
+        let out_arg = out_dir.display().to_string();
+        let out = run_in(&root(), &["run", &file, "--quiet", "--out", &out_arg]);
         assert_eq!(out.status.code(), Some(0), "{file}: {}", text(&out.stderr));
-        assert!(text(&out.stdout).contains("Endpoints"), "{file}");
+        for name in [
+            "protocol.toml",
+            "manifest.json",
+            "summary.json",
+            "parameters.csv",
+            "adsl.csv",
+            "adtte.csv",
+            "adcps.csv",
+            "adlb.csv",
+            "adae.csv",
+        ] {
+            assert!(out_dir.join(name).is_file(), "{file}: no {name}");
+        }
+        let plan = run_in(&root(), &["run", &file, "--dry-run"]);
+        assert!(text(&plan.stdout).contains("Endpoints"), "{file}");
     }
     let msc = run_in(
         &root(),

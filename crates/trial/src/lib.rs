@@ -1,13 +1,20 @@
 //! Trials: enrollment, randomization, follow-up, endpoints, counterfactual twins, replicates,
 //! results datasets.
 //!
-//! Built so far: [`allocation`] (randomization schemes), [`datasets`] (ADaM datasets written to
-//! CSV and Parquet), [`endpoints`] (time-to-event and binary endpoints of one patient),
-//! [`engine`] (the trial loop around a per-patient simulation closure), [`results`] (results
-//! folder: manifest, shards, atomic writes).
+//! [`allocation`] (randomization schemes), [`datasets`] (ADaM datasets written to CSV and
+//! Parquet), [`endpoints`] (ADTTE records of one patient), [`engine`] (the trial loop around a
+//! synthetic per-patient closure, used by tests and benchmarks), [`simulate`] (a virtual patient
+//! in the mechanistic model: screening and courses), [`regimens`] (protocol regimens → therapy),
+//! [`outcomes`] (endpoint values), [`summary`] (`summary.json`), [`run`] (a protocol end to end,
+//! results folder, shard merge), [`results`] (manifest, shards, atomic writes).
 
 pub mod allocation;
 pub mod datasets;
 pub mod endpoints;
 pub mod engine;
+pub mod outcomes;
+pub mod regimens;
 pub mod results;
+pub mod run;
+pub mod simulate;
+pub mod summary;

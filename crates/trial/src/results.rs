@@ -38,8 +38,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// A results folder being filled: datasets go in as `NAME.csv` with its label sidecar
-/// `NAME.labels.csv` (and `NAME.parquet`, labels inside, with the `parquet` feature), each
+/// A results folder being filled: datasets go in as `name.csv` with its label sidecar
+/// `name.labels.csv` (and `name.parquet`, labels inside, with the `parquet` feature), each
 /// written atomically, so files already written survive a later
 /// failure and no half-written file ever carries a final name.
 #[derive(Debug, Clone)]
@@ -61,15 +61,17 @@ impl ResultsFolder {
         &self.path
     }
 
-    /// Writes `dataset` as `NAME.csv`, `NAME.labels.csv` and, with the `parquet` feature,
-    /// `NAME.parquet`; returns the paths written, in that order.
+    /// Writes `dataset` as `name.csv`, `name.labels.csv` and, with the `parquet` feature,
+    /// `name.parquet` (`name`: the dataset name in lower case, e.g. `adsl.csv`); returns the
+    /// paths written, in that order.
     pub fn write_dataset(
         &self,
         dataset: &crate::datasets::Dataset,
     ) -> Result<Vec<std::path::PathBuf>, crate::datasets::DatasetError> {
-        let csv = self.path.join(format!("{}.csv", dataset.name()));
+        let stem = dataset.name().to_lowercase();
+        let csv = self.path.join(format!("{stem}.csv"));
         dataset.write_csv(&csv)?;
-        let labels = self.path.join(format!("{}.labels.csv", dataset.name()));
+        let labels = self.path.join(format!("{stem}.labels.csv"));
         write_atomically(&labels, &dataset.labels_csv_bytes()?).map_err(|source| {
             crate::datasets::DatasetError::Io {
                 path: labels.clone(),
@@ -80,7 +82,7 @@ impl ResultsFolder {
         let mut written = vec![csv, labels];
         #[cfg(feature = "parquet")]
         {
-            let parquet = self.path.join(format!("{}.parquet", dataset.name()));
+            let parquet = self.path.join(format!("{stem}.parquet"));
             crate::datasets::parquet::write_parquet(dataset, &parquet)?;
             written.push(parquet);
         }
@@ -207,9 +209,18 @@ pub struct Manifest {
     /// Wall time of the run in seconds.
     pub wall_time_s: f64,
     /// The command line, one argument per entry.
-    pub command_line: Vec<String>,
-    /// The shard this folder holds (`"0/1"` for a whole run).
-    pub shard: String,
+    pub command: Vec<String>,
+    /// The shard this folder holds (index 0, count 1 for a whole run).
+    pub shard: ShardInfo,
+}
+
+/// `manifest.json`'s `shard`: `{"index", "count"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// Shard index, 0-based.
+    pub index: u64,
+    /// Shard count.
+    pub count: u64,
 }
 
 impl Manifest {
@@ -222,8 +233,11 @@ impl Manifest {
             seed,
             threads,
             wall_time_s,
-            command_line: std::env::args().collect(),
-            shard: shard.to_string(),
+            command: std::env::args().collect(),
+            shard: ShardInfo {
+                index: shard.index(),
+                count: shard.count(),
+            },
         }
     }
 
@@ -336,7 +350,7 @@ mod tests {
         let back: Manifest = serde_json::from_str(&text).unwrap();
         assert_eq!(back, manifest);
         assert_eq!(back.seed, 42);
-        assert_eq!(back.shard, "0/1");
+        assert_eq!((back.shard.index, back.shard.count), (0, 1));
         let names: Vec<_> = std::fs::read_dir(folder.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -364,7 +378,7 @@ mod tests {
         )
         .unwrap();
         let written = folder.write_dataset(&dataset).unwrap();
-        assert_eq!(written[0], folder.path().join("ADSL.csv"));
+        assert_eq!(written[0], folder.path().join("adsl.csv"));
         // A lone missing value is written as "" (an empty line would be skipped by readers).
         assert_eq!(
             std::fs::read_to_string(&written[0]).unwrap(),
@@ -382,9 +396,9 @@ mod tests {
             std::fs::read_to_string(&written[1]).unwrap(),
             "NAME,LABEL,TYPE\nAGE,Age,integer\n"
         );
-        let mut expected = vec!["ADSL.csv", "ADSL.labels.csv", "manifest.json"];
+        let mut expected = vec!["adsl.csv", "adsl.labels.csv", "manifest.json"];
         if cfg!(feature = "parquet") {
-            expected.insert(2, "ADSL.parquet");
+            expected.insert(2, "adsl.parquet");
         }
         assert_eq!(names, expected);
     }

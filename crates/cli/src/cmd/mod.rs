@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod import_ctgov;
+pub mod merge;
 pub mod patient;
 pub mod report;
 pub mod run;

@@ -1,8 +1,15 @@
-//! `immunotrial run`: run a trial. Until the trial engine is in, this prints the plan:
-//! population, screening criteria, arms with their dosing schedule, endpoints.
+//! `immunotrial run`: run a trial and write its results folder (datasets, summary.json,
+//! manifest); `--dry-run` prints the plan: population, screening criteria, arms with their
+//! dosing schedule, endpoints.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use trial::results::{Manifest, ResultsFolder, ShardSpec};
+use trial::run::TrialError;
 
 use protocol::schema::{ScheduleReference, Simulation, spelling};
 use protocol::validate::{kind_name, measure_name};
@@ -24,8 +31,12 @@ EXAMPLES:
     Show what a protocol would do, without simulating:
         immunotrial run protocols/nct04467047-msc-phase1.toml --dry-run
 
-    Another seed, four threads, results in results/:
-        immunotrial run my-trial.toml --seed 7 --threads 4 --out results";
+    Another seed, four threads, results in out/:
+        immunotrial run my-trial.toml --seed 7 --threads 4 --out out
+
+    Two shards joined afterwards (same datasets and summary as one run):
+        immunotrial run --shard 0/2 --out s0 && immunotrial run --shard 1/2 --out s1
+        immunotrial merge s0 s1 --out all";
 
 /// Run a trial protocol (default: the bundled seed trial).
 #[derive(clap::Args, Debug)]
@@ -34,46 +45,202 @@ pub struct Args {
     /// Protocol file (TOML). Without it, the bundled seed trial NCT04385043 runs.
     #[arg(value_name = "PROTOCOL")]
     pub protocol: Option<PathBuf>,
-    /// Results folder.
-    #[arg(long, value_name = "DIR", default_value = "results")]
-    pub out: PathBuf,
+    /// Results folder [default: results/<protocol file stem>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Master seed; overrides `simulation.seed`.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads (results do not depend on it); default: all cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
+    /// Simulate only shard i of N (patients with id % N == i); join with `immunotrial merge`.
+    #[arg(long, value_name = "i/N")]
+    pub shard: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
     /// Print the plan and stop.
     #[arg(long)]
     pub dry_run: bool,
 }
 
-/// Load the protocol and print its plan.
+/// Load the protocol; print its plan (`--dry-run`) or run it and write the results folder.
 pub fn run(args: Args) -> Result<(), CliError> {
-    let (name, text) = match &args.protocol {
+    let (name, text, stem) = match &args.protocol {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 CliError::input(miette::miette!("{}: cannot read: {e}", path.display()))
             })?;
-            (path.display().to_string(), text)
+            let stem = path
+                .file_stem()
+                .map_or("protocol".to_string(), |s| s.to_string_lossy().into_owned());
+            (path.display().to_string(), text, stem)
         }
-        None => (SEED_NAME.to_string(), SEED_PROTOCOL.to_string()),
+        None => (
+            SEED_NAME.to_string(),
+            SEED_PROTOCOL.to_string(),
+            "nct04385043-hyperimmune-plasma".to_string(),
+        ),
     };
     let mut protocol = render::load_protocol(&name, &text)?;
     if let Some(seed) = args.seed {
         protocol.simulation.seed = seed;
     }
-    print!("{}", plan(&protocol, &name, args.threads));
     if args.dry_run {
+        print!("{}", plan(&protocol, &name, args.threads));
         println!("\nDry run: nothing simulated.");
-    } else {
-        println!(
-            "\nThe trial engine is not part of this build yet: plan printed, nothing simulated, \
-             nothing written to {}.",
-            args.out.display()
-        );
+        return Ok(());
     }
+    let shard = match &args.shard {
+        Some(s) => s
+            .parse::<ShardSpec>()
+            .map_err(|e| CliError::input(miette::miette!("--shard: {e}")))?,
+        None => ShardSpec::WHOLE,
+    };
+    if shard.count() > 1 && protocol.simulation.replicates > 1 {
+        return Err(CliError::input(miette::miette!(
+            "--shard runs one trial; run replicates (simulation.replicates = {}) without --shard",
+            protocol.simulation.replicates
+        )));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("results").join(&stem));
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = args.threads {
+        pool = pool.num_threads(t as usize);
+    }
+    let pool = pool
+        .build()
+        .map_err(|e| CliError::failure(miette::miette!("cannot start worker threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    let started = Instant::now();
+    let replicates = u64::from(protocol.simulation.replicates);
+    let total = u64::from(protocol.simulation.patients).div_ceil(shard.count()) * replicates;
+    let folder = ResultsFolder::create(&out)
+        .map_err(|e| CliError::failure(miette::miette!("{}: cannot create: {e}", out.display())))?;
+    let bar = progress_bar(total, args.quiet);
+    let tick = || bar.inc(1);
+    let (output, summary) = pool.install(|| -> Result<_, CliError> {
+        let output = trial::run::simulate_trial(&protocol, shard, &tick, Some(&folder))
+            .map_err(trial_error)?;
+        let mut summary = trial::run::summarise(
+            &protocol,
+            &output.screening,
+            &output.allocation_scheme,
+            &output.datasets,
+        );
+        summary.replicates =
+            trial::run::replicates(&protocol, &summary, &tick).map_err(trial_error)?;
+        Ok((output, summary))
+    })?;
+    bar.finish_and_clear();
+    let folder = ResultsFolder::create(&out)
+        .map_err(|e| CliError::failure(miette::miette!("{}: cannot create: {e}", out.display())))?;
+    let resolved = resolved_protocol(&text, args.seed);
+    trial::run::write_results(&folder, &resolved, &protocol, &output, &summary)
+        .map_err(trial_error)?;
+    Manifest::for_this_run(
+        protocol.simulation.seed,
+        threads,
+        started.elapsed().as_secs_f64(),
+        shard,
+    )
+    .write(&out)
+    .map_err(|e| CliError::failure(miette::miette!("{}: {e}", out.display())))?;
+    print!("{}", brief(&summary, &out, started.elapsed().as_secs_f64()));
     Ok(())
+}
+
+/// The protocol text as run: with `--seed`, the `[simulation]` seed line is replaced.
+fn resolved_protocol(text: &str, seed: Option<u64>) -> String {
+    let Some(seed) = seed else {
+        return text.to_string();
+    };
+    let mut in_simulation = false;
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            in_simulation = trimmed.starts_with("[simulation]");
+        }
+        if in_simulation && trimmed.starts_with("seed") && trimmed.contains('=') {
+            let _ = writeln!(out, "seed = {seed}  # --seed {seed}");
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    out
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or with `--quiet`.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} patients ({eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub(crate) fn trial_error(e: TrialError) -> CliError {
+    match e {
+        TrialError::Population(_) | TrialError::NotEnoughEligible { .. } => {
+            CliError::input(miette::miette!("{e}"))
+        }
+        TrialError::Merge(_) => CliError::input(miette::miette!("{e}")),
+        _ => CliError::failure(miette::miette!("{e}")),
+    }
+}
+
+/// A few lines after a run: where the results are and the primary result.
+fn brief(s: &trial::summary::Summary, out: &std::path::Path, wall_s: f64) -> String {
+    let mut text = String::new();
+    let c = &s.consort;
+    let _ = writeln!(
+        text,
+        "{}: screened {}, randomized {} ({:.1} s)",
+        s.study.id, c.screened, c.randomized, wall_s
+    );
+    if let Some(e) = s.endpoints.iter().find(|e| e.primary) {
+        for a in &e.arms {
+            let _ = writeln!(
+                text,
+                "  {:<45} n={:<5} {} = {}",
+                a.arm,
+                a.n,
+                e.name,
+                fmt(a.estimate)
+            );
+        }
+        for k in &e.comparisons {
+            let _ = writeln!(
+                text,
+                "  {} {} [{}, {}], p = {}; true (twins) {}",
+                k.measure,
+                fmt(k.estimate),
+                fmt(k.ci[0]),
+                fmt(k.ci[1]),
+                fmt(k.p),
+                fmt(k.twin_estimate)
+            );
+        }
+    }
+    if let Some(r) = &s.replicates {
+        let _ = writeln!(text, "  power over {} replicates: {:.3}", r.k, r.power);
+    }
+    let _ = writeln!(text, "Results in {}", out.display());
+    text
+}
+
+fn fmt(x: Option<f64>) -> String {
+    x.map_or("NR".to_string(), |v| format!("{v:.4}"))
 }
 
 /// The plan as text.

@@ -1,0 +1,218 @@
+//! Protocol regimens → `therapy` regimens for one patient.
+//!
+//! A protocol schedules a regimen relative to randomization or to symptom onset; the therapy
+//! crate counts days since symptom onset. The patient's randomization day (days since onset)
+//! turns one into the other, so regimens are built per patient.
+//!
+//! Mapping choices (where the protocol and therapy vocabularies differ):
+//! - hyperimmune plasma is a product of known titer: every unit carries the protocol's donor
+//!   median ID50; convalescent plasma draws donors with the protocol's median and GSD and keeps
+//!   units at or above the qualification threshold;
+//! - plasma given with `interval_days = 0` is one administration of `units` units;
+//! - ABO matching is the therapy crate's compatible matching whatever the protocol says;
+//! - tocilizumab has no therapy model yet and is recorded as a no-effect regimen.
+
+use population::Covariates;
+use protocol::schema::{MscSource, PlasmaKind, Route, ScheduleReference};
+use protocol::{Product, Protocol, Regimen as ProtocolRegimen};
+use therapy::msc::MscDose;
+use therapy::regimen::RegimenItem;
+use therapy::standard::{StandardCourseSpec, StandardProduct};
+use therapy::{MscRegimen, MscSpec, PlasmaRegimen, PlasmaSpec, SpecError, StandardCourse};
+
+/// Smallest spacing between plasma administrations the therapy crate accepts, days.
+const MIN_PLASMA_INTERVAL_DAYS: f64 = 0.04;
+/// Smallest spacing between MSC infusions the therapy crate accepts, days.
+const MIN_MSC_INTERVAL_DAYS: f64 = 0.5;
+/// Unit volume bounds of the therapy crate, mL.
+const UNIT_VOLUME_ML: (f64, f64) = (50.0, 600.0);
+/// Viability bounds of the therapy crate.
+const MSC_VIABILITY: (f64, f64) = (0.5, 1.0);
+
+/// The therapy regimen of arm `arm` for a patient randomized `randomization_day` days after
+/// symptom onset.
+pub fn arm_regimen(
+    protocol: &Protocol,
+    arm: usize,
+    covariates: &Covariates,
+    randomization_day: f64,
+) -> Result<therapy::Regimen, SpecError> {
+    let arm = &protocol.arms[arm];
+    let mut items = Vec::new();
+    for regimen in protocol.arm_regimens(arm) {
+        items.extend(items_of(regimen, covariates, randomization_day)?);
+    }
+    Ok(therapy::Regimen {
+        name: arm.label.clone(),
+        items,
+    })
+}
+
+fn standard(
+    product: StandardProduct,
+    first_day: f64,
+    days: Option<u32>,
+    daily_mg: Option<f64>,
+    route: Option<therapy::standard::Route>,
+) -> Result<RegimenItem, SpecError> {
+    StandardCourse::new(StandardCourseSpec {
+        product,
+        first_day,
+        days,
+        daily_mg,
+        route,
+        efficacy: None,
+    })
+    .map(RegimenItem::Standard)
+}
+
+fn route(r: Route) -> therapy::standard::Route {
+    match r {
+        Route::Oral => therapy::standard::Route::Oral,
+        // Nebulised and subcutaneous routes have no steroid model: treated as intravenous.
+        Route::Intravenous | Route::Subcutaneous | Route::Nebulized => {
+            therapy::standard::Route::Intravenous
+        }
+    }
+}
+
+/// The therapy items of one protocol regimen.
+fn items_of(
+    regimen: &ProtocolRegimen,
+    covariates: &Covariates,
+    randomization_day: f64,
+) -> Result<Vec<RegimenItem>, SpecError> {
+    let first_day = f64::from(regimen.start_day)
+        + match regimen.relative_to {
+            ScheduleReference::Randomization => randomization_day,
+            ScheduleReference::SymptomOnset => 0.0,
+        };
+    let one = |item: Result<RegimenItem, SpecError>| item.map(|i| vec![i]);
+    match &regimen.product {
+        Product::Bundle(name) => {
+            let name = protocol::schema::spelling(name);
+            let products = therapy::standard::bundle(&name).map_or(&[][..], |b| b.products);
+            products
+                .iter()
+                .map(|&p| standard(p, first_day, None, None, None))
+                .collect()
+        }
+        Product::Dexamethasone(d) => one(standard(
+            StandardProduct::Dexamethasone,
+            first_day,
+            Some(d.days),
+            Some(d.mg_per_day),
+            Some(route(d.route)),
+        )),
+        Product::Methylprednisolone(m) => {
+            let mg = m
+                .mg_per_day
+                .or(m.mg_per_kg_per_day.map(|k| k * covariates.weight_kg));
+            one(standard(
+                StandardProduct::Methylprednisolone,
+                first_day,
+                Some(m.days),
+                mg,
+                None,
+            ))
+        }
+        Product::Remdesivir(r) => one(standard(
+            StandardProduct::Remdesivir,
+            first_day,
+            Some(r.days),
+            None,
+            None,
+        )),
+        Product::LopinavirRitonavir(x) => one(standard(
+            StandardProduct::LopinavirRitonavir,
+            first_day,
+            Some(x.days),
+            None,
+            None,
+        )),
+        Product::InterferonAlpha(x) => one(standard(
+            StandardProduct::InterferonAlpha,
+            first_day,
+            Some(x.days),
+            None,
+            None,
+        )),
+        Product::Ribavirin(x) => one(standard(
+            StandardProduct::Ribavirin,
+            first_day,
+            Some(x.days),
+            None,
+            None,
+        )),
+        Product::Immunoglobulin(x) => one(standard(
+            StandardProduct::Immunoglobulin,
+            first_day,
+            Some(x.days),
+            None,
+            None,
+        )),
+        Product::Antibiotics(x) => one(standard(
+            StandardProduct::Antibiotics,
+            first_day,
+            Some(x.days),
+            None,
+            None,
+        )),
+        Product::Tocilizumab(_) => Ok(Vec::new()),
+        Product::Plasma(p) => {
+            let unit_volume_ml = p
+                .unit_volume_ml
+                .or(p.unit_volume_ml_per_kg.map(|k| k * covariates.weight_kg))
+                .unwrap_or(PlasmaSpec::default().unit_volume_ml)
+                .clamp(UNIT_VOLUME_ML.0, UNIT_VOLUME_ML.1);
+            let mut spec = PlasmaSpec {
+                first_day,
+                unit_volume_ml,
+                ..PlasmaSpec::default()
+            };
+            if p.interval_days == 0 {
+                spec.doses = 1;
+                spec.units_per_dose = p.units;
+            } else {
+                spec.doses = p.units;
+                spec.units_per_dose = 1;
+                spec.interval_days = f64::from(p.interval_days).max(MIN_PLASMA_INTERVAL_DAYS);
+            }
+            match p.kind {
+                PlasmaKind::Hyperimmune => spec.titer_id50 = Some(p.donor_titer.median_id50),
+                PlasmaKind::Convalescent => {
+                    spec.donors.median_id50_mild = p.donor_titer.median_id50;
+                    spec.donors.gsd = p.donor_titer.gsd;
+                    if p.qualification_min_id50 > 0.0 {
+                        spec.qualification.min_id50 = p.qualification_min_id50;
+                    }
+                }
+            }
+            let reduction = protocol::schema::spelling(&p.pathogen_reduction);
+            if let Some(r) = therapy::PathogenReduction::from_name(&reduction) {
+                spec.pathogen_reduction = r;
+            }
+            let regimen = PlasmaRegimen::new(spec, therapy::abo::AboFrequencies::ITALY)?;
+            Ok(vec![RegimenItem::Plasma(Box::new(regimen))])
+        }
+        Product::Msc(m) => {
+            let dose = match (m.cells_per_kg, m.cells) {
+                (Some(per_kg), _) => MscDose::CellsPerKg(per_kg),
+                (None, Some(cells)) => MscDose::FlatCells(cells),
+                (None, None) => MscSpec::default().dose,
+            };
+            let spec = MscSpec {
+                source: match m.source {
+                    MscSource::BoneMarrow => therapy::msc::MscSource::BoneMarrow,
+                    MscSource::UmbilicalCord => therapy::msc::MscSource::UmbilicalCord,
+                },
+                dose,
+                first_day,
+                infusions: m.infusions,
+                interval_days: f64::from(m.spacing_days).max(MIN_MSC_INTERVAL_DAYS),
+                viability: m.viability.clamp(MSC_VIABILITY.0, MSC_VIABILITY.1),
+            };
+            Ok(vec![RegimenItem::Msc(MscRegimen::new(spec)?)])
+        }
+    }
+}
