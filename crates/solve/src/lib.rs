@@ -496,3 +496,68 @@ impl<'a> Course<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod cross_check {
+    //! Our DOPRI5 against an independent implementation of a different method (the `ivp`
+    //! crate's DOP853, a port of SciPy's) on the full model, at tight tolerances.
+
+    use super::*;
+    use ivp::prelude::*;
+    use model::{Covariates, Phenotype};
+
+    impl IVP for PatientSystem<'_> {
+        fn ode(&self, _t: f64, y: &[f64], dydx: &mut [f64]) {
+            let mut a = [0.0; N_STATES];
+            a.copy_from_slice(y);
+            let mut dy = [0.0; N_STATES];
+            self.rhs(&a, &mut dy);
+            dydx.copy_from_slice(&dy);
+        }
+    }
+
+    #[test]
+    fn agrees_with_independent_solvers() {
+        for ph in Phenotype::ALL {
+            let derived = Derived::new(&ph.params(), &Covariates::default());
+            let system = PatientSystem {
+                derived: &derived,
+                inputs: Inputs {
+                    hazard_active: true,
+                    ..Inputs::default()
+                },
+            };
+            let y0 = State::initial(&derived).to_array();
+            let t_end = 40.0;
+            let settings = Settings {
+                rtol: [1e-11; N_STATES],
+                atol: [1e-16; N_STATES],
+                max_step: 0.5,
+                first_step: 1e-3,
+                min_step: 1e-14,
+            };
+            let mut ours = Dopri5::new(0.0, y0, &settings);
+            ours.restart(&system, &settings);
+            while ours.t < t_end {
+                ours.step(&system, &settings, t_end).expect("steps");
+            }
+            for (method, rtol) in [(Method::DOP853, 1e-12)] {
+                let options = Options::builder()
+                    .method(method)
+                    .rtol(rtol)
+                    .atol(1e-16)
+                    .build();
+                let sol = solve_ivp(&system, 0.0, t_end, &y0, options).expect("reference solves");
+                let theirs = sol.y.last().expect("final state");
+                for (i, (a, b)) in ours.y.iter().zip(theirs).enumerate() {
+                    // Relative 1e-6, or absolute 1e-12 for the vanishing infected fractions.
+                    let scale = a.abs().max(b.abs()).max(1e-6);
+                    assert!(
+                        (a - b).abs() / scale < 1e-6,
+                        "{ph} vs {method:?}: component {i}: {a} vs {b}"
+                    );
+                }
+            }
+        }
+    }
+}
