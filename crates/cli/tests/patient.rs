@@ -268,9 +268,9 @@ fn plot_marks_dose_days() {
     ]);
     assert!(out.status.success());
     let svg = std::fs::read_to_string(&path).unwrap();
-    // One vertical mark per panel (4) for each product, in its colour.
-    assert_eq!(svg.matches("#FF7F0E").count(), 4, "plasma marks");
-    assert_eq!(svg.matches("#9467BD").count(), 4, "MSC marks");
+    // One vertical mark per panel (5) for each product, in its colour.
+    assert_eq!(svg.matches("#FF7F0E").count(), 5, "plasma marks");
+    assert_eq!(svg.matches("#9467BD").count(), 5, "MSC marks");
 }
 
 /// Peng 2020 (TRIALS.md §8) replayed with `--case-report`: plasma on day 10, MSCs on days 12,

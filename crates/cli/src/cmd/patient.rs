@@ -604,14 +604,14 @@ fn mark_colour(product: &str) -> plotters::style::RGBColor {
     }
 }
 
-/// Four stacked panels (viral load, IL-6, P/F, WHO score) against days since onset, with a
+/// Five stacked panels (viral load, IL-6, lymphocytes, P/F, WHO score) against days since onset, with a
 /// vertical line on each dose day (plasma orange, MSCs purple, other products grey).
 fn write_plot(course: &Trajectory, given: &Given, path: &Path) -> Result<(), miette::Report> {
     use plotters::prelude::*;
     let fail = |e: &dyn std::fmt::Display| miette!("cannot draw {}: {e}", path.display());
-    let root = SVGBackend::new(path, (900, 1000)).into_drawing_area();
+    let root = SVGBackend::new(path, (900, 1200)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let panels = root.split_evenly((4, 1));
+    let panels = root.split_evenly((5, 1));
     let days = course.rows.last().map_or(1.0, |r| f64::from(r.day.max(1)));
     // One mark per product and day; plasma and MSCs drawn last so that they stay visible.
     let mut marks: Vec<(&'static str, f64)> = Vec::new();
@@ -621,13 +621,18 @@ fn write_plot(course: &Trajectory, given: &Given, path: &Path) -> Result<(), mie
         }
     }
     marks.sort_by_key(|(p, _)| matches!(*p, "plasma" | "msc"));
-    let series: [Panel; 4] = [
+    let series: [Panel; 5] = [
         (
             "viral load, log10 copies/mL",
             |r| r.viral_load_log10,
             RGBColor(31, 119, 180),
         ),
         ("IL-6, pg/mL", |r| r.il6_pg_ml, RGBColor(214, 39, 40)),
+        (
+            "lymphocytes, 10^9/L (normal >= 1.0)",
+            |r| r.lymphocytes_1e9_l,
+            RGBColor(23, 190, 207),
+        ),
         ("PaO2/FiO2, mmHg", |r| r.pf_ratio, RGBColor(44, 160, 44)),
         (
             "WHO clinical progression scale",
