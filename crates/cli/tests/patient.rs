@@ -133,3 +133,198 @@ fn plot_writes_an_svg() {
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("PaO2/FiO2"));
 }
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let out = immunotrial(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn column(doc: &serde_json::Value, name: &str) -> Vec<f64> {
+    doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[name].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn give_applies_every_product_and_lists_the_doses() {
+    let base = ["patient", "--days", "20", "--format", "json"];
+    let gives = [
+        "--give",
+        "plasma@3:units=2,titer=1000,reduction=amotosalen",
+        "--give",
+        "msc@7:dose=1e6,infusions=3",
+        "--give",
+        "dexamethasone@5",
+    ];
+    let treated = json_of(&[&base[..], &gives[..]].concat());
+    let untreated = json_of(&base);
+    let doses = treated["doses"].as_array().unwrap();
+    let of = |input: &str| -> Vec<(f64, f64)> {
+        doses
+            .iter()
+            .filter(|d| d["input"] == input)
+            .map(|d| {
+                (
+                    d["day_since_onset"].as_f64().unwrap(),
+                    d["amount"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    // Two 250 mL units of titer 1000, one after the other from day 3; amotosalen loses at most one
+    // two-fold dilution step of titer (MODEL.md §4.6).
+    let plasma = of("passive_antibody");
+    assert_eq!(plasma.len(), 2);
+    assert_eq!(plasma[0].0, 3.0);
+    for (_, amount) in &plasma {
+        assert!([250_000.0, 125_000.0].contains(amount), "{amount}");
+    }
+    // MSCs: 1e6/kg × 75 kg × 90 % viable, on days 7, 9, 11 (default interval 2 d).
+    let msc = of("mesenchymal_stromal_cells");
+    assert_eq!(
+        msc.iter().map(|d| d.0).collect::<Vec<_>>(),
+        vec![7.0, 9.0, 11.0]
+    );
+    for (_, cells) in &msc {
+        assert!((cells - 1e6 * 75.0 * 0.9).abs() < 1.0, "{cells}");
+    }
+    // Dexamethasone 6 mg daily for 10 days from day 5 (RECOVERY).
+    let dex = of("dexamethasone");
+    assert_eq!(
+        dex.iter().map(|d| d.0).collect::<Vec<_>>(),
+        (5..15).map(f64::from).collect::<Vec<_>>()
+    );
+    assert!(dex.iter().all(|d| d.1 > 0.0 && d.1 <= 6.0));
+    assert_eq!(treated["administrations"].as_array().unwrap().len(), 15);
+    // Nothing changes before the first dose (the solver's steps do change, so day 3 agrees to
+    // its tolerance only); passive antibody appears after plasma; IL-6 is lower once MSCs and
+    // dexamethasone act.
+    let (t_il6, u_il6) = (
+        column(&treated, "il6_pg_ml"),
+        column(&untreated, "il6_pg_ml"),
+    );
+    assert_eq!(t_il6[..3], u_il6[..3]);
+    assert!((t_il6[3] / u_il6[3] - 1.0).abs() < 1e-4);
+    let passive = column(&treated, "titer_passive_id50");
+    assert_eq!(passive[3], 0.0);
+    assert!(passive[4] > 1.0, "{}", passive[4]);
+    assert!(t_il6[10] < u_il6[10], "{} vs {}", t_il6[10], u_il6[10]);
+    // The table lists the doses after the rows.
+    let table = immunotrial(&["patient", "--days", "20", "--give", "msc@7"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    let listed = text.split("doses given").nth(1).expect("dose list");
+    assert!(
+        listed.contains("msc") && listed.contains("7.0, 9.0, 11.0"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn give_is_reproducible_for_a_seed() {
+    let args = [
+        "patient", "--days", "10", "--format", "json", "--give", "plasma@2", "--seed", "7",
+    ];
+    assert_eq!(json_of(&args), json_of(&args));
+}
+
+#[test]
+fn bad_give_values_exit_2_with_a_suggestion() {
+    for (give, hint) in [
+        ("plasmaa@3", "did you mean `plasma`"),
+        ("plasma@3:unit=2", "did you mean `units`"),
+        ("dexamethason@5", "did you mean `dexamethasone`"),
+        ("msc@seven", "DAY must be a number"),
+        ("msc@40", "give doses on days 0 to --days"),
+    ] {
+        let out = immunotrial(&["patient", "--days", "28", "--give", give]);
+        assert_eq!(out.status.code(), Some(2), "{give}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(hint), "{give}: {err}");
+    }
+}
+
+#[test]
+fn plot_marks_dose_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("course.svg");
+    let out = immunotrial(&[
+        "patient",
+        "--days",
+        "20",
+        "--give",
+        "plasma@3",
+        "--give",
+        "msc@7:infusions=1",
+        "--plot",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let svg = std::fs::read_to_string(&path).unwrap();
+    // One vertical mark per panel (5) for each product, in its colour.
+    assert_eq!(svg.matches("#FF7F0E").count(), 5, "plasma marks");
+    assert_eq!(svg.matches("#9467BD").count(), 5, "MSC marks");
+}
+
+/// Peng 2020 (TRIALS.md §8) replayed with `--case-report`: plasma on day 10, MSCs on days 12,
+/// 15, 18 (days since onset).
+#[test]
+fn case_report_replay() {
+    const CP: usize = 10;
+    const MSC: usize = 12;
+    let replay = json_of(&[
+        "patient",
+        "--case-report",
+        "--days",
+        "28",
+        "--format",
+        "json",
+    ]);
+    // The same patient and regimen without the plasma (the case-report deviations spelled out).
+    let without_cp = json_of(&[
+        "patient",
+        "--days",
+        "28",
+        "--format",
+        "json",
+        "--set",
+        "rho_b=0.1",
+        "--set",
+        "pi_n=2",
+        "--set",
+        "rho_x=0.7",
+        "--give",
+        "case_report_2020@7",
+        "--give",
+        "msc@12:dose=1e6,infusions=3,interval=3,source=umbilical_cord,viability=0.9",
+    ]);
+    let lymph = column(&replay, "lymphocytes_1e9_l");
+    let injury = column(&replay, "lung_injury");
+    let pf = column(&replay, "pf_ratio");
+    // Still deteriorating before plasma: P/F at its nadir (< 150) through the first-line drugs.
+    assert!(pf[7..=CP].iter().all(|&p| p < 150.0), "{:?}", &pf[7..=CP]);
+    // 1. The lymphocyte count rises the day after plasma, and keeps rising.
+    assert!(lymph[CP + 1] > lymph[CP]);
+    assert!(lymph[CP + 1..=CP + 9].windows(2).all(|w| w[1] > w[0]));
+    // Plasma does it: without it the count is lower from the day after.
+    let lymph_without = column(&without_cp, "lymphocytes_1e9_l");
+    assert_eq!(lymph[..=CP], lymph_without[..=CP]);
+    for day in CP + 1..=CP + 4 {
+        assert!(lymph[day] > lymph_without[day], "day {day}");
+    }
+    // 2. It is back in the normal range (>= 1.0e9/L) — in the model on day 9 after plasma, not
+    // day 4 as reported: see docs/therapy.md ("The case report") for why the model cannot be faster.
+    let normal = (CP..lymph.len()).find(|&d| lymph[d] >= 1.0);
+    assert_eq!(normal, Some(CP + 9), "{lymph:?}");
+    // 3-4. After the MSC infusions lung injury falls and P/F rises, day after day, to room air.
+    assert!(injury[MSC..=MSC + 10].windows(2).all(|w| w[1] < w[0]));
+    assert!(pf[MSC..=MSC + 10].windows(2).all(|w| w[1] > w[0]));
+    assert!(pf[MSC + 10] > 300.0, "{}", pf[MSC + 10]);
+}

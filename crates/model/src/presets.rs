@@ -100,3 +100,68 @@ impl FromStr for Phenotype {
             .ok_or_else(|| UnknownPhenotype(s.to_string()))
     }
 }
+
+/// One deviation of the case-report patient from the severe preset, with its reason.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Deviation {
+    /// Parameter name (as in [`crate::PARAM_INFO`]).
+    pub name: &'static str,
+    /// Value used instead of the severe preset's.
+    pub value: f64,
+    /// Why this patient plausibly has it.
+    pub why: &'static str,
+}
+
+/// The patient of the Peng 2020 case report (Stem Cell Res Ther 11:291; TRIALS.md §8): a severe
+/// patient who failed antivirals and steroids and was still deteriorating when convalescent
+/// plasma was given — plausibly seronegative then, with a slow, weak own antibody response
+/// (e.g. immunosuppressed), so virus and IL-6 stayed high until passive antibody arrived.
+/// Everything not listed is the [`Phenotype::Severe`] preset.
+pub const CASE_REPORT_DEVIATIONS: [Deviation; 3] = [
+    Deviation {
+        name: "rho_b",
+        value: 0.1,
+        why: "slow B-cell expansion (1/7 of the default 0.7/d): still seronegative when plasma was given, ten days after onset (assumption; the report gives no serology)",
+    },
+    Deviation {
+        name: "pi_n",
+        value: 2.0,
+        why: "weak neutralising-antibody production (1/10 of the default 20 ID50/d), as in immunosuppressed patients (assumption)",
+    },
+    Deviation {
+        name: "rho_x",
+        value: 0.7,
+        why: "slower effector T-cell expansion (0.7 instead of 1.2/d), as in immunosuppressed patients: the virus is not cleared and P/F stays at its nadir through the first-line drugs, as the report describes (assumption)",
+    },
+];
+
+/// Parameters of the case-report patient: [`Phenotype::Severe`] with [`CASE_REPORT_DEVIATIONS`].
+pub fn case_report_params() -> Params {
+    let mut params = Phenotype::Severe.params();
+    for d in CASE_REPORT_DEVIATIONS {
+        // The deviations are within bounds (checked by a unit test below).
+        let _ = params.set(d.name, d.value);
+    }
+    params
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_report_deviations_are_valid_and_differ_from_severe() {
+        let severe = Phenotype::Severe.params();
+        let mut params = severe;
+        for d in CASE_REPORT_DEVIATIONS {
+            params.set(d.name, d.value).expect("known name, in bounds");
+            assert_ne!(
+                severe.get(d.name),
+                Some(d.value),
+                "{} is no deviation",
+                d.name
+            );
+        }
+        assert_eq!(case_report_params(), params);
+    }
+}

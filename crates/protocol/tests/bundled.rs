@@ -121,6 +121,6 @@ fn case_report_gives_first_line_then_plasma_then_three_msc_infusions() {
     ] {
         assert_eq!(first_day(key)[0], 0, "{key} starts on day 0");
     }
-    assert_eq!(first_day("plasma"), vec![7]);
-    assert_eq!(first_day("msc"), vec![9, 12, 15]);
+    assert_eq!(first_day("plasma"), vec![3]);
+    assert_eq!(first_day("msc"), vec![5, 8, 11]);
 }

@@ -10,10 +10,10 @@
 // The stage formulas read as in the textbook with one index over all components.
 #![allow(clippy::needless_range_loop)]
 
-/// A right-hand side y' = f(y) that is autonomous between two breakpoints.
+/// A right-hand side y' = f(t, y), smooth between two breakpoints.
 pub trait System<const N: usize> {
-    /// Write f(y) into `dy`.
-    fn rhs(&self, y: &[f64; N], dy: &mut [f64; N]);
+    /// Write f(t, y) into `dy`.
+    fn rhs(&self, t: f64, y: &[f64; N], dy: &mut [f64; N]);
 
     /// Project an accepted state back onto the physical domain (e.g. clip round-off below
     /// zero); return whether anything changed. Default: nothing to do.
@@ -22,7 +22,11 @@ pub trait System<const N: usize> {
     }
 }
 
-// The system is autonomous between breakpoints, so the nodes c_i are not needed.
+// Nodes c_i (c_1 = 0, c_6 = c_7 = 1).
+const C2: f64 = 1.0 / 5.0;
+const C3: f64 = 3.0 / 10.0;
+const C4: f64 = 4.0 / 5.0;
+const C5: f64 = 8.0 / 9.0;
 const A21: f64 = 1.0 / 5.0;
 const A31: f64 = 3.0 / 40.0;
 const A32: f64 = 9.0 / 40.0;
@@ -156,7 +160,12 @@ impl<const N: usize> Dopri5<N> {
     /// The step size carries over; if the jump makes it too large, the controller rejects and
     /// shrinks it (cheaper, measured, than restarting from `first_step` at every dose).
     pub fn restart(&mut self, system: &impl System<N>, _settings: &Settings<N>) {
-        system.rhs(&self.y, &mut self.dy);
+        system.rhs(self.t, &self.y, &mut self.dy);
+    }
+
+    /// Make the next trial step at most `h` (after an input whose time scale is known to be short).
+    pub fn limit_step(&mut self, h: f64) {
+        self.h = self.h.min(h);
     }
 
     /// Take one accepted step, not going past `t_end`; returns its interpolant.
@@ -186,29 +195,29 @@ impl<const N: usize> Dopri5<N> {
             for i in 0..N {
                 yt[i] = y[i] + h * A21 * k1[i];
             }
-            system.rhs(&yt, &mut k2);
+            system.rhs(self.t + C2 * h, &yt, &mut k2);
             for i in 0..N {
                 yt[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i]);
             }
-            system.rhs(&yt, &mut k3);
+            system.rhs(self.t + C3 * h, &yt, &mut k3);
             for i in 0..N {
                 yt[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
             }
-            system.rhs(&yt, &mut k4);
+            system.rhs(self.t + C4 * h, &yt, &mut k4);
             for i in 0..N {
                 yt[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
             }
-            system.rhs(&yt, &mut k5);
+            system.rhs(self.t + C5 * h, &yt, &mut k5);
             for i in 0..N {
                 yt[i] = y[i]
                     + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
             }
-            system.rhs(&yt, &mut k6);
+            system.rhs(self.t + h, &yt, &mut k6);
             for i in 0..N {
                 y1[i] = y[i]
                     + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
             }
-            system.rhs(&y1, &mut k7);
+            system.rhs(self.t + h, &y1, &mut k7);
 
             let mut sum = 0.0;
             let mut finite = true;
@@ -265,7 +274,7 @@ impl<const N: usize> Dopri5<N> {
                 self.y = y1;
                 self.dy = k7;
                 if system.project(&mut self.y) {
-                    system.rhs(&self.y, &mut self.dy);
+                    system.rhs(self.t, &self.y, &mut self.dy);
                 }
                 // Keep the proposed step even when this one was shortened to hit a breakpoint.
                 self.h = if h == remaining {
@@ -295,7 +304,7 @@ mod tests {
         w: f64,
     }
     impl System<2> for Spiral {
-        fn rhs(&self, y: &[f64; 2], dy: &mut [f64; 2]) {
+        fn rhs(&self, _t: f64, y: &[f64; 2], dy: &mut [f64; 2]) {
             dy[0] = -self.a * y[0] + self.w * y[1];
             dy[1] = -self.w * y[0] - self.a * y[1];
         }

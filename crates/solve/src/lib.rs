@@ -36,15 +36,24 @@ use model::observables::{lung_injury, pf_ratio};
 use model::{Derived, Inputs, N_STATES, Observables, State, viral_load};
 
 /// The model as the integrator sees it: per-patient constants plus the inputs of one segment.
+///
+/// The dexamethasone compartments are not integrated: their entries in `y` hold the values at
+/// the segment start (derivative 0) and the right-hand side uses their closed form at `t`
+/// ([`schedule::DexSegment`]); the solver writes the closed form back at each breakpoint.
 struct PatientSystem<'a> {
     derived: &'a Derived,
     inputs: Inputs,
+    dex: schedule::DexSegment,
 }
 
 impl System<N_STATES> for PatientSystem<'_> {
-    fn rhs(&self, y: &[f64; N_STATES], dy: &mut [f64; N_STATES]) {
-        let s = State::from_array(y);
-        *dy = model::derivative(self.derived, &s, &self.inputs).to_array();
+    fn rhs(&self, t: f64, y: &[f64; N_STATES], dy: &mut [f64; N_STATES]) {
+        let mut s = State::from_array(y);
+        self.dex.patch(t, &mut s);
+        let mut ds = model::derivative(self.derived, &s, &self.inputs);
+        ds.dex_gut = 0.0;
+        ds.dex_conc = 0.0;
+        *dy = ds.to_array();
     }
 
     /// Clip integration round-off below zero (at most the absolute tolerance) so it cannot
@@ -95,12 +104,20 @@ pub fn solve_with(
         if t >= problem.end_day {
             break;
         }
-        let next = schedule::next_breakpoint(problem, &derived, t);
+        let next = schedule::next_breakpoint(problem, t);
+        let inputs = schedule::inputs(problem, t, next);
         let system = PatientSystem {
             derived: &derived,
-            inputs: schedule::inputs(problem, t, next),
+            inputs,
+            dex: schedule::DexSegment::start(&derived, t, &State::from_array(&solver.y), &inputs),
         };
         course.inputs = system.inputs;
+        course.dex = system.dex;
+        if system.dex.absorbing() {
+            // The steroid effect rises over the absorption time 1/k_a (≈ 40 min): start there
+            // rather than with the step carried over, which can step across the whole rise.
+            solver.limit_step(1.0 / derived.params.dex_ka);
+        }
         course.last_viral_load =
             viral_load(&derived, &State::from_array(&solver.y), &system.inputs);
         solver.restart(&system, &settings);
@@ -119,6 +136,9 @@ pub fn solve_with(
             })?;
             course.after_step(&step);
         }
+        let mut s = State::from_array(&solver.y);
+        system.dex.patch(next, &mut s);
+        solver.y = s.to_array();
         t = next;
     }
     Ok(course.finish(solver.accepted, &solver.y))
@@ -138,6 +158,8 @@ struct Course<'a> {
     care: CareMachine,
     /// Inputs of the segment being integrated (the viral load depends on a running antiviral).
     inputs: Inputs,
+    /// Dexamethasone closed form of the segment being integrated.
+    dex: schedule::DexSegment,
     rows: Vec<DayRow>,
     events: Vec<Event>,
     doses: Vec<trajectory::AppliedDose>,
@@ -194,6 +216,7 @@ impl<'a> Course<'a> {
             derived,
             care: CareMachine::new(0.0, o0.pf_ratio),
             inputs: Inputs::default(),
+            dex: schedule::DexSegment::default(),
             rows: Vec::with_capacity(last_row_day as usize + 1),
             events: Vec::new(),
             doses: Vec::with_capacity(problem.doses.len()),
@@ -261,7 +284,6 @@ impl<'a> Course<'a> {
         }
         self.emit_rows_until(t, |_| *y);
         let mut s = State::from_array(y);
-        schedule::finish_absorption(self.problem, self.derived, t, &mut s);
         for dose in &self.problem.doses {
             if dose.time_days == t {
                 schedule::apply_bolus(self.derived, dose, &mut s);
@@ -287,6 +309,7 @@ impl<'a> Course<'a> {
         // Rows between steps come from the interpolant, which can dip below zero by round-off.
         let mut s = State::from_array(y);
         s.project_physical();
+        self.dex.patch(t, &mut s);
         if self.record_states {
             self.states.push(s);
         }
@@ -504,15 +527,69 @@ mod cross_check {
 
     use super::*;
     use ivp::prelude::*;
-    use model::{Covariates, Phenotype};
+    use model::{Covariates, Params, Phenotype};
 
-    impl IVP for PatientSystem<'_> {
+    /// The full ODE, dexamethasone compartments integrated too (independent of our closed form).
+    struct FullOde<'a> {
+        derived: &'a Derived,
+        inputs: Inputs,
+    }
+
+    impl IVP for FullOde<'_> {
         fn ode(&self, _t: f64, y: &[f64], dydx: &mut [f64]) {
             let mut a = [0.0; N_STATES];
             a.copy_from_slice(y);
-            let mut dy = [0.0; N_STATES];
-            self.rhs(&a, &mut dy);
-            dydx.copy_from_slice(&dy);
+            let dy = model::derivative(self.derived, &State::from_array(&a), &self.inputs);
+            dydx.copy_from_slice(&dy.to_array());
+        }
+    }
+
+    /// The dexamethasone closed form against DOP853 on the full ODE (gut depot, plasma, an IV
+    /// rate), also where absorption and elimination rates coincide (the Bateman limit).
+    #[test]
+    fn dexamethasone_closed_form_matches_the_integrated_ode() {
+        let base = Phenotype::Severe.params();
+        let kel = Derived::new(&base, &Covariates::default()).dex_kel;
+        for ka in [base.dex_ka, kel] {
+            let params = Params { dex_ka: ka, ..base };
+            let derived = Derived::new(&params, &Covariates::default());
+            let inputs = Inputs {
+                dex_rate: 2.0,
+                ..Inputs::default()
+            };
+            let mut s0 = State::initial(&derived);
+            s0.dex_gut = 4.86;
+            s0.dex_conc = 3.0;
+            let segment = schedule::DexSegment::start(&derived, 1.5, &s0, &inputs);
+            let reference = FullOde {
+                derived: &derived,
+                inputs,
+            };
+            let options = Options::builder()
+                .method(Method::DOP853)
+                .rtol(1e-12)
+                .atol(1e-16)
+                .build();
+            let sol = solve_ivp(&reference, 1.5, 3.5, &s0.to_array(), options).expect("solves");
+            let end = State::from_array(
+                &sol.y
+                    .last()
+                    .expect("final")
+                    .as_slice()
+                    .try_into()
+                    .expect("N"),
+            );
+            let (gut, conc) = segment.at(3.5);
+            assert!(
+                (gut - end.dex_gut).abs() <= 1e-9 * 4.86,
+                "ka {ka}: {gut} vs {}",
+                end.dex_gut
+            );
+            assert!(
+                (conc / end.dex_conc - 1.0).abs() < 1e-8,
+                "ka {ka}: {conc} vs {}",
+                end.dex_conc
+            );
         }
     }
 
@@ -520,12 +597,18 @@ mod cross_check {
     fn agrees_with_independent_solvers() {
         for ph in Phenotype::ALL {
             let derived = Derived::new(&ph.params(), &Covariates::default());
+            let inputs = Inputs {
+                hazard_active: true,
+                ..Inputs::default()
+            };
             let system = PatientSystem {
                 derived: &derived,
-                inputs: Inputs {
-                    hazard_active: true,
-                    ..Inputs::default()
-                },
+                inputs,
+                dex: schedule::DexSegment::default(),
+            };
+            let reference = FullOde {
+                derived: &derived,
+                inputs,
             };
             let y0 = State::initial(&derived).to_array();
             let t_end = 40.0;
@@ -547,7 +630,8 @@ mod cross_check {
                     .rtol(rtol)
                     .atol(1e-16)
                     .build();
-                let sol = solve_ivp(&system, 0.0, t_end, &y0, options).expect("reference solves");
+                let sol =
+                    solve_ivp(&reference, 0.0, t_end, &y0, options).expect("reference solves");
                 let theirs = sol.y.last().expect("final state");
                 for (i, (a, b)) in ours.y.iter().zip(theirs).enumerate() {
                     // Relative 1e-6, or absolute 1e-12 for the vanishing infected fractions.

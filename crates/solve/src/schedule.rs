@@ -7,37 +7,86 @@ use crate::PatientProblem;
 /// 10⁶ cells per cell (the MSC state is counted in millions of cells).
 const MILLION: f64 = 1e6;
 
-/// Fraction of an oral dose left in the gut at which absorption is treated as complete: the
-/// remainder moves to plasma at once. Keeps the fast absorption rate (36/d) from limiting the
-/// explicit step size for the rest of the course; the error is ≤ 1e-12 of the dose.
-const GUT_NEGLIGIBLE_FRACTION: f64 = 1e-12;
+/// Gut content (as the plasma concentration it would make, ng/mL) below which no oral dose is
+/// considered to be absorbing: 1e-6 of the steroid IC50 scale (8 ng/mL).
+const GUT_NEGLIGIBLE_NG_ML: f64 = 1e-6;
 
-/// Time after an oral dose at which its absorption is declared complete, days.
-pub fn absorption_cutoff_days(d: &Derived) -> f64 {
-    -GUT_NEGLIGIBLE_FRACTION.ln() / d.params.dex_ka
+/// Dexamethasone PK over one segment, in closed form.
+///
+/// The gut depot and the plasma concentration form a linear one-way chain that nothing else
+/// feeds (MODEL.md §6: first-order absorption `dex_ka`, one compartment, elimination
+/// `dex_kel`), so between two breakpoints they are the superposition of the amounts present at
+/// the segment start and any constant IV rate:
+///
+/// A(τ) = A₀·e^(−k_a τ),
+/// G(τ) = G₀·e^(−k τ) + c·A₀·k_a·(e^(−k τ) − e^(−k_a τ))/(k_a − k) + c·R·(1 − e^(−k τ))/k,
+///
+/// with c = ng/mL per mg. Evaluating this instead of integrating it removes the fast absorption
+/// rate (36/d) from the explicit integrator's step-size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DexSegment {
+    /// Segment start, days since infection.
+    t0: f64,
+    /// Gut depot at the start, mg.
+    gut0: f64,
+    /// Plasma concentration at the start, ng/mL.
+    conc0: f64,
+    /// IV rate over the segment, mg/d.
+    rate: f64,
+    ka: f64,
+    kel: f64,
+    conc_per_mg: f64,
 }
 
-/// Whether `dose` is an oral dexamethasone bolus (absorbed through the gut depot).
-pub fn is_oral_dex(dose: &DoseEvent) -> bool {
-    matches!(dose.input, DoseInput::Dexamethasone { bioavailability, .. } if bioavailability < 1.0)
-        && dose.duration_days == 0.0
-}
+impl DexSegment {
+    /// The segment starting at `t0` from state `s` under inputs `u`.
+    pub fn start(d: &Derived, t0: f64, s: &State, u: &Inputs) -> Self {
+        DexSegment {
+            t0,
+            gut0: s.dex_gut,
+            conc0: s.dex_conc,
+            rate: u.dex_rate,
+            ka: d.params.dex_ka,
+            kel: d.dex_kel,
+            conc_per_mg: d.dex_conc_per_mg(),
+        }
+    }
 
-/// At `t`, if some oral dose reaches its absorption cut-off and no other oral dose is still
-/// being absorbed, move what is left in the gut into plasma (mass is conserved).
-pub fn finish_absorption(problem: &PatientProblem, d: &Derived, t: f64, s: &mut State) {
-    let cutoff = absorption_cutoff_days(d);
-    let oral = || problem.doses.iter().filter(|dose| is_oral_dex(dose));
-    let reaches_cutoff = oral().any(|dose| dose.time_days + cutoff == t);
-    let still_absorbing = oral().any(|dose| dose.time_days < t && t < dose.time_days + cutoff);
-    if reaches_cutoff && !still_absorbing {
-        s.dex_conc += s.dex_gut * d.dex_conc_per_mg();
-        s.dex_gut = 0.0;
+    /// (gut depot mg, plasma ng/mL) at `t` (≥ the segment start).
+    pub fn at(&self, t: f64) -> (f64, f64) {
+        if self.gut0 == 0.0 && self.conc0 == 0.0 && self.rate == 0.0 {
+            return (0.0, 0.0);
+        }
+        let tau = (t - self.t0).max(0.0);
+        let decay = (-self.kel * tau).exp();
+        let gut = self.gut0 * (-self.ka * tau).exp();
+        // (e^(−k τ) − e^(−k_a τ))/(k_a − k) written with expm1 so that k_a → k stays exact
+        // (its limit is τ·e^(−k τ)).
+        let diff = self.ka - self.kel;
+        let bateman = if diff * tau == 0.0 {
+            tau * decay
+        } else {
+            decay * -(-diff * tau).exp_m1() / diff
+        };
+        let conc = self.conc0 * decay
+            + self.conc_per_mg * self.gut0 * self.ka * bateman
+            + self.conc_per_mg * self.rate * -(-self.kel * tau).exp_m1() / self.kel;
+        (gut, conc)
+    }
+
+    /// Whether an oral dose is still being absorbed at the segment start.
+    pub fn absorbing(&self) -> bool {
+        self.gut0 * self.conc_per_mg > GUT_NEGLIGIBLE_NG_ML
+    }
+
+    /// `s` with its dexamethasone compartments set to their values at `t`.
+    pub fn patch(&self, t: f64, s: &mut State) {
+        (s.dex_gut, s.dex_conc) = self.at(t);
     }
 }
 
 /// The first breakpoint strictly after `t`: a dose start or end, onset, admission, or the end.
-pub fn next_breakpoint(problem: &PatientProblem, d: &Derived, t: f64) -> f64 {
+pub fn next_breakpoint(problem: &PatientProblem, t: f64) -> f64 {
     let mut next = problem.end_day;
     let mut consider = |x: f64| {
         if x > t && x < next {
@@ -46,13 +95,9 @@ pub fn next_breakpoint(problem: &PatientProblem, d: &Derived, t: f64) -> f64 {
     };
     consider(problem.onset_day);
     consider(problem.hazard_start_day);
-    let cutoff = absorption_cutoff_days(d);
     for dose in &problem.doses {
         consider(dose.time_days);
         consider(dose.time_days + dose.duration_days);
-        if is_oral_dex(dose) {
-            consider(dose.time_days + cutoff);
-        }
     }
     next
 }

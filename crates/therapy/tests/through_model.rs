@@ -51,7 +51,7 @@ fn plasma_helps_early_and_not_late() {
         );
         assert!(early < late, "{phenotype:?}");
         assert!(
-            late <= none && (none - late) < 0.02 * none,
+            late <= none && (none - late) < 0.01 * none,
             "{phenotype:?}: late {late} vs none {none}"
         );
     }

@@ -8,8 +8,12 @@ use clap::{Args, ValueEnum};
 use miette::miette;
 use model::clinical::Support;
 use model::params::closest_name;
-use model::{Covariates, DoseEvent, ParamError, Params, Phenotype, Sex};
+use model::presets::case_report_params;
+use model::{Covariates, DoseInput, ParamError, Params, Phenotype, Sex};
 use solve::{DEFAULT_INCUBATION_DAYS, DEFAULT_ONSET_TO_ADMISSION_DAYS, PatientProblem, Trajectory};
+use therapy::give::GiveError;
+use therapy::schedule::ConditionalDoses;
+use therapy::{AboGroup, PatientContext, Regimen, Treatment};
 
 use crate::exit::CliError;
 
@@ -46,8 +50,56 @@ pub struct PatientArgs {
     /// Also write an SVG plot of the course to this file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    // `--give PRODUCT@DAY[:k=v,...]` (products and regimens) belongs to the therapy crate; its
-    // doses go into `doses` in `run` below.
+    /// Give a product, PRODUCT@DAY[:key=value,...], DAY in days since symptom onset (repeatable),
+    /// e.g. plasma@3:units=2,titer=1000 or msc@7:dose=1e6,infusions=3 or dexamethasone@5.
+    #[arg(long = "give", value_name = "PRODUCT@DAY[:k=v,...]")]
+    pub give: Vec<String>,
+    /// Seed of the random draws of `--give` (plasma donors' titers and ABO groups).
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Recipient ABO group (plasma compatibility).
+    #[arg(long, value_enum, default_value_t = AboArg::O)]
+    pub abo: AboArg,
+    /// Replay the Peng 2020 case report: the case-report patient (severe preset with a slow, weak
+    /// own antibody response; see docs/therapy.md) given the bundled regimen
+    /// (protocols/case-report-plasma-then-msc.toml). Replaces --phenotype; --set and --give add to it.
+    #[arg(long)]
+    pub case_report: bool,
+}
+
+/// Default `--seed`: fixed, so that the same command gives the same course.
+pub const DEFAULT_SEED: u64 = 20_200_101;
+
+/// The case report's regimen (protocols/case-report-plasma-then-msc.toml) as `--give` values,
+/// days since symptom onset: admission on day 7 (the default onset-to-admission interval)
+/// with the first-line drugs, convalescent plasma three days later (day 10) when still
+/// deteriorating, then three umbilical-cord MSC infusions from day 12, every 3 days. Days are
+/// assumptions (the report gives none); doses follow the protocol file (the plasma titer is fixed
+/// at the donors' median 1:640 instead of drawn).
+pub const CASE_REPORT_GIVES: [&str; 3] = [
+    "case_report_2020@7",
+    "plasma@10:units=1,volume=200,titer=640,reduction=methylene_blue",
+    "msc@12:dose=1e6,infusions=3,interval=3,source=umbilical_cord,viability=0.9",
+];
+
+/// Recipient ABO group on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AboArg {
+    O,
+    A,
+    B,
+    Ab,
+}
+
+impl From<AboArg> for AboGroup {
+    fn from(a: AboArg) -> Self {
+        match a {
+            AboArg::O => AboGroup::O,
+            AboArg::A => AboGroup::A,
+            AboArg::B => AboGroup::B,
+            AboArg::Ab => AboGroup::AB,
+        }
+    }
 }
 
 /// Phenotype names on the command line.
@@ -84,7 +136,7 @@ pub enum Format {
     Table,
     /// One row per day, comma-separated, with a header.
     Csv,
-    /// `{ "rows": [...], "events": [...], "summary": {...} }`.
+    /// `{ "rows": [...], "events": [...], "doses": [...], "administrations": [...], "summary": {...} }`.
     Json,
 }
 
@@ -108,6 +160,31 @@ pub enum PatientInputError {
     /// Clock values out of range.
     #[error("--incubation and --admission must be finite and >= 0 (got {0} and {1})")]
     Clock(f64, f64),
+    /// A `--give` value is wrong.
+    #[error("--give: {0}")]
+    #[diagnostic(help("{}", give_help(.0)))]
+    Give(GiveError),
+    /// The patient cannot receive the regimen (weight or incubation out of the therapy bounds).
+    #[error("--give: {0}")]
+    Recipient(therapy::SpecError),
+    /// No plasma unit could be issued.
+    #[error("--give: {0}")]
+    Issue(therapy::plasma::IssueError),
+    /// A dose falls outside the follow-up.
+    #[error("--give: {0}")]
+    #[diagnostic(help("give doses on days 0 to --days"))]
+    Dose(solve::ProblemError),
+}
+
+fn give_help(e: &GiveError) -> String {
+    match e {
+        GiveError::UnknownProduct { .. } => format!(
+            "products and bundles: {}",
+            therapy::give::product_names().join(", ")
+        ),
+        _ => "PRODUCT@DAY[:key=value,...], e.g. plasma@3:units=2,titer=1000 (keys in docs/therapy.md)"
+            .into(),
+    }
 }
 
 fn param_help(e: &ParamError) -> String {
@@ -146,9 +223,42 @@ pub fn apply_overrides(params: &mut Params, sets: &[String]) -> Result<(), Patie
     Ok(())
 }
 
-/// Build the problem from the arguments (all input checks happen here).
-pub fn problem_from(args: &PatientArgs) -> Result<PatientProblem, PatientInputError> {
-    let mut params = Phenotype::from(args.phenotype).params();
+/// The regimen of all `--give` values (after the case report's, with `--case-report`).
+pub fn regimen_from(args: &PatientArgs) -> Result<Regimen, PatientInputError> {
+    let case = if args.case_report {
+        &CASE_REPORT_GIVES[..]
+    } else {
+        &[]
+    };
+    let mut items = Vec::new();
+    for text in case
+        .iter()
+        .copied()
+        .chain(args.give.iter().map(String::as_str))
+    {
+        items.extend(
+            therapy::give::parse(text)
+                .map_err(PatientInputError::Give)?
+                .items,
+        );
+    }
+    let name = case
+        .iter()
+        .copied()
+        .chain(args.give.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Regimen { name, items })
+}
+
+/// Build the problem and the realised treatment from the arguments (all input checks happen
+/// here).
+pub fn problem_from(args: &PatientArgs) -> Result<(PatientProblem, Treatment), PatientInputError> {
+    let mut params = if args.case_report {
+        case_report_params()
+    } else {
+        Phenotype::from(args.phenotype).params()
+    };
     apply_overrides(&mut params, &args.set)?;
     let covariates = Covariates {
         age_years: args.age,
@@ -166,35 +276,46 @@ pub fn problem_from(args: &PatientArgs) -> Result<PatientProblem, PatientInputEr
     if !ok(args.incubation) || !ok(args.admission) {
         return Err(PatientInputError::Clock(args.incubation, args.admission));
     }
-    // Therapy doses (from `--give`, once the therapy crate provides products) go here.
-    let doses: Vec<DoseEvent> = Vec::new();
+    let regimen = regimen_from(args)?;
+    let treatment = if regimen.items.is_empty() {
+        Treatment::default()
+    } else {
+        let recipient = PatientContext::new(args.weight, args.incubation, args.abo.into())
+            .map_err(PatientInputError::Recipient)?;
+        regimen
+            .realize(args.seed, 0, &recipient, ConditionalDoses::Give)
+            .map_err(PatientInputError::Issue)?
+    };
     let onset = args.incubation;
-    Ok(PatientProblem {
+    let problem = PatientProblem {
         patient_id: 0,
         params,
         covariates,
-        doses,
+        doses: treatment.events.clone(),
         onset_day: onset,
         hazard_start_day: onset + args.admission,
         end_day: onset + f64::from(args.days),
         death_threshold: None,
-    })
+    };
+    problem.validate().map_err(PatientInputError::Dose)?;
+    Ok((problem, treatment))
 }
 
 /// Run the command.
 pub fn run(args: &PatientArgs) -> Result<(), CliError> {
-    let problem = problem_from(args).map_err(CliError::input)?;
+    let (problem, treatment) = problem_from(args).map_err(CliError::input)?;
     let course = solve::solve(&problem).map_err(|e| CliError::failure(miette!("{e}")))?;
+    let given = Given::new(&treatment, course.onset_day);
     let text = match args.format {
-        Format::Table => table(&course, args),
+        Format::Table => table(&course, args, &given),
         Format::Csv => csv_text(&course).map_err(CliError::failure)?,
-        Format::Json => json_text(&course),
+        Format::Json => json_text(&course, &given),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .map_err(|e| CliError::failure(miette!("cannot write to stdout: {e}")))?;
     if let Some(path) = &args.plot {
-        write_plot(&course, path).map_err(CliError::failure)?;
+        write_plot(&course, &given, path).map_err(CliError::failure)?;
     }
     Ok(())
 }
@@ -220,6 +341,58 @@ pub const COLUMNS: [&str; 18] = [
     "dexamethasone_ng_ml",
     "immunoregulation",
 ];
+
+/// What was given, on the clinical clock (days since symptom onset).
+struct Given {
+    /// Each administration: product and day since onset, in regimen order.
+    administrations: Vec<(&'static str, f64)>,
+}
+
+impl Given {
+    fn new(treatment: &Treatment, onset_day: f64) -> Self {
+        Given {
+            administrations: treatment
+                .administrations
+                .iter()
+                .map(|a| (a.product, a.time_days - onset_day))
+                .collect(),
+        }
+    }
+
+    /// Products in first-given order, each with its days since onset.
+    fn by_product(&self) -> Vec<(&'static str, Vec<f64>)> {
+        let mut out: Vec<(&'static str, Vec<f64>)> = Vec::new();
+        for &(product, day) in &self.administrations {
+            match out.iter_mut().find(|(p, _)| *p == product) {
+                Some((_, days)) => days.push(day),
+                None => out.push((product, vec![day])),
+            }
+        }
+        out
+    }
+}
+
+/// A dose's model input as (kind, amount, unit) for the outputs.
+fn input_summary(input: &DoseInput) -> (&'static str, f64, &'static str) {
+    match *input {
+        DoseInput::PassiveAntibody { amount_id50_ml } => {
+            ("passive_antibody", amount_id50_ml, "ID50*mL")
+        }
+        DoseInput::MesenchymalStromalCells { viable_cells } => {
+            ("mesenchymal_stromal_cells", viable_cells, "viable cells")
+        }
+        DoseInput::Dexamethasone {
+            dose_mg,
+            bioavailability,
+        } => (
+            "dexamethasone",
+            dose_mg * bioavailability,
+            "mg absorbed (dexamethasone-equivalent)",
+        ),
+        DoseInput::Antiviral { efficacy } => ("antiviral", efficacy, "efficacy"),
+        DoseInput::Il6Blockade { efficacy } => ("il6_blockade", efficacy, "efficacy"),
+    }
+}
 
 fn support_name(s: Support) -> &'static str {
     s.as_str()
@@ -258,7 +431,7 @@ fn csv_text(course: &Trajectory) -> Result<String, miette::Report> {
     String::from_utf8(bytes).map_err(|e| miette!("CSV is not UTF-8: {e}"))
 }
 
-fn json_text(course: &Trajectory) -> String {
+fn json_text(course: &Trajectory, given: &Given) -> String {
     use serde_json::json;
     let rows: Vec<_> = course
         .rows
@@ -292,9 +465,30 @@ fn json_text(course: &Trajectory) -> String {
         .map(|e| json!({"event": e.kind.as_str(), "day_since_onset": e.day_since_onset}))
         .collect();
     let on = course.onset_day;
+    let doses: Vec<_> = course
+        .doses
+        .iter()
+        .map(|d| {
+            let (input, amount, unit) = input_summary(&d.dose.input);
+            json!({
+                "day_since_onset": d.started_days - on,
+                "duration_days": d.ended_days - d.started_days,
+                "input": input,
+                "amount": amount,
+                "unit": unit,
+            })
+        })
+        .collect();
+    let administrations: Vec<_> = given
+        .administrations
+        .iter()
+        .map(|(product, day)| json!({"product": product, "day_since_onset": day}))
+        .collect();
     let doc = json!({
         "rows": rows,
         "events": events,
+        "doses": doses,
+        "administrations": administrations,
         "summary": {
             "viral_peak_log10": course.viral_peak.value.max(1.0).log10(),
             "viral_peak_day": course.viral_peak.time_days - on,
@@ -311,13 +505,17 @@ fn json_text(course: &Trajectory) -> String {
     s
 }
 
-fn table(course: &Trajectory, args: &PatientArgs) -> String {
+fn table(course: &Trajectory, args: &PatientArgs, given: &Given) -> String {
     let mut s = String::new();
     let on = course.onset_day;
     let _ = writeln!(
         s,
         "{} patient, age {}, {}, {} kg; days since symptom onset (onset {:.1} d after infection)",
-        Phenotype::from(args.phenotype),
+        if args.case_report {
+            "case-report".to_string()
+        } else {
+            Phenotype::from(args.phenotype).to_string()
+        },
         args.age,
         match args.sex {
             SexArg::Female => Sex::Female,
@@ -358,6 +556,13 @@ fn table(course: &Trajectory, args: &PatientArgs) -> String {
             r.death_probability
         );
     }
+    if !given.administrations.is_empty() {
+        let _ = writeln!(s, "\ndoses given (day since onset):");
+        for (product, days) in given.by_product() {
+            let days: Vec<String> = days.iter().map(|d| format!("{d:.1}")).collect();
+            let _ = writeln!(s, "  {product:<20} {}", days.join(", "));
+        }
+    }
     let _ = writeln!(s, "\nevents (day since onset):");
     for e in &course.events {
         let _ = writeln!(s, "  {:>7.2}  {}", e.day_since_onset, e.kind.as_str());
@@ -386,21 +591,48 @@ type Panel = (
     plotters::style::RGBColor,
 );
 
-/// Four stacked panels (viral load, IL-6, P/F, WHO score) against days since onset.
-fn write_plot(course: &Trajectory, path: &Path) -> Result<(), miette::Report> {
+/// Dose-day marker colours: plasma, MSCs, anything else.
+const PLASMA_MARK: plotters::style::RGBColor = plotters::style::RGBColor(255, 127, 14);
+const MSC_MARK: plotters::style::RGBColor = plotters::style::RGBColor(148, 103, 189);
+const OTHER_MARK: plotters::style::RGBColor = plotters::style::RGBColor(190, 190, 190);
+
+fn mark_colour(product: &str) -> plotters::style::RGBColor {
+    match product {
+        "plasma" => PLASMA_MARK,
+        "msc" => MSC_MARK,
+        _ => OTHER_MARK,
+    }
+}
+
+/// Five stacked panels (viral load, IL-6, lymphocytes, P/F, WHO score) against days since onset, with a
+/// vertical line on each dose day (plasma orange, MSCs purple, other products grey).
+fn write_plot(course: &Trajectory, given: &Given, path: &Path) -> Result<(), miette::Report> {
     use plotters::prelude::*;
     let fail = |e: &dyn std::fmt::Display| miette!("cannot draw {}: {e}", path.display());
-    let root = SVGBackend::new(path, (900, 1000)).into_drawing_area();
+    let root = SVGBackend::new(path, (900, 1200)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let panels = root.split_evenly((4, 1));
+    let panels = root.split_evenly((5, 1));
     let days = course.rows.last().map_or(1.0, |r| f64::from(r.day.max(1)));
-    let series: [Panel; 4] = [
+    // One mark per product and day; plasma and MSCs drawn last so that they stay visible.
+    let mut marks: Vec<(&'static str, f64)> = Vec::new();
+    for &(product, day) in &given.administrations {
+        if !marks.contains(&(product, day)) {
+            marks.push((product, day));
+        }
+    }
+    marks.sort_by_key(|(p, _)| matches!(*p, "plasma" | "msc"));
+    let series: [Panel; 5] = [
         (
             "viral load, log10 copies/mL",
             |r| r.viral_load_log10,
             RGBColor(31, 119, 180),
         ),
         ("IL-6, pg/mL", |r| r.il6_pg_ml, RGBColor(214, 39, 40)),
+        (
+            "lymphocytes, 10^9/L (normal >= 1.0)",
+            |r| r.lymphocytes_1e9_l,
+            RGBColor(23, 190, 207),
+        ),
         ("PaO2/FiO2, mmHg", |r| r.pf_ratio, RGBColor(44, 160, 44)),
         (
             "WHO clinical progression scale",
@@ -427,6 +659,14 @@ fn write_plot(course: &Trajectory, path: &Path) -> Result<(), miette::Report> {
             .x_desc("days since symptom onset")
             .light_line_style(WHITE)
             .draw()
+            .map_err(|e| fail(&e))?;
+        chart
+            .draw_series(marks.iter().map(|&(product, day)| {
+                PathElement::new(
+                    vec![(day, 0.0), (day, top)],
+                    mark_colour(product).stroke_width(1),
+                )
+            }))
             .map_err(|e| fail(&e))?;
         chart
             .draw_series(LineSeries::new(
