@@ -550,7 +550,7 @@ mod cross_check {
     fn dexamethasone_closed_form_matches_the_integrated_ode() {
         let base = Phenotype::Severe.params();
         let kel = Derived::new(&base, &Covariates::default()).dex_kel;
-        for ka in [base.dex_ka, kel] {
+        for ka in [base.dex_ka, kel, kel / 40.0] {
             let params = Params { dex_ka: ka, ..base };
             let derived = Derived::new(&params, &Covariates::default());
             let inputs = Inputs {

@@ -60,13 +60,15 @@ impl DexSegment {
         let tau = (t - self.t0).max(0.0);
         let decay = (-self.kel * tau).exp();
         let gut = self.gut0 * (-self.ka * tau).exp();
-        // (e^(−k τ) − e^(−k_a τ))/(k_a − k) written with expm1 so that k_a → k stays exact
-        // (its limit is τ·e^(−k τ)).
-        let diff = self.ka - self.kel;
-        let bateman = if diff * tau == 0.0 {
-            tau * decay
+        // (e^(−k τ) − e^(−k_a τ))/(k_a − k), symmetric in k and k_a, written as
+        // e^(−slow τ)·(1 − e^(−gap τ))/gap with expm1: it never overflows whichever rate is
+        // faster, and k_a → k stays exact (its limit is τ·e^(−k τ)).
+        let slow = self.ka.min(self.kel);
+        let gap = (self.ka - self.kel).abs();
+        let bateman = if gap * tau == 0.0 {
+            tau * (-slow * tau).exp()
         } else {
-            decay * -(-diff * tau).exp_m1() / diff
+            (-slow * tau).exp() * -(-gap * tau).exp_m1() / gap
         };
         let conc = self.conc0 * decay
             + self.conc_per_mg * self.gut0 * self.ka * bateman
