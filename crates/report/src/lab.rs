@@ -8,7 +8,7 @@ pub const IL6: &str = "IL6";
 /// Lymphocytes (10^9/L).
 pub const LYMPHOCYTES: &str = "LYM";
 /// Neutralising antibody titer (reciprocal dilution).
-pub const TITER: &str = "NABTITER";
+pub const TITER: &str = "NEUTAB";
 /// Viral load (log10 copies/mL).
 pub const VIRAL_LOAD: &str = "VIRLOAD";
 

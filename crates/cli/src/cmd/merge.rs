@@ -41,6 +41,8 @@ pub fn run(args: &MergeArgs) -> Result<(), CliError> {
     )
     .write(&args.out)
     .map_err(|e| CliError::failure(miette::miette!("{}: {e}", args.out.display())))?;
+    report::write_report(&args.out)
+        .map_err(|e| CliError::failure(miette::miette!("{}: report: {e}", args.out.display())))?;
     println!(
         "Merged {} shard(s): {} patients in {}",
         args.shards.len(),

@@ -150,6 +150,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
     )
     .write(&out)
     .map_err(|e| CliError::failure(miette::miette!("{}: {e}", out.display())))?;
+    // The report is a pure function of the files just written (rebuild with `immunotrial report`).
+    report::write_report(&out)
+        .map_err(|e| CliError::failure(miette::miette!("{}: report: {e}", out.display())))?;
     print!("{}", brief(&summary, &out, started.elapsed().as_secs_f64()));
     Ok(())
 }
