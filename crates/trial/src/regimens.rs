@@ -40,7 +40,7 @@ pub fn arm_regimen(
     let arm = &protocol.arms[arm];
     let mut items = Vec::new();
     for regimen in protocol.arm_regimens(arm) {
-        items.extend(items_of(regimen, covariates, randomization_day)?);
+        items.extend(items_of(regimen, covariates.weight_kg, randomization_day)?);
     }
     Ok(therapy::Regimen {
         name: arm.label.clone(),
@@ -76,10 +76,11 @@ fn route(r: Route) -> therapy::standard::Route {
     }
 }
 
-/// The therapy items of one protocol regimen.
-fn items_of(
+/// The therapy items of one protocol regimen, for a patient of `weight_kg` randomized
+/// `randomization_day` days after symptom onset.
+pub fn items_of(
     regimen: &ProtocolRegimen,
-    covariates: &Covariates,
+    weight_kg: f64,
     randomization_day: f64,
 ) -> Result<Vec<RegimenItem>, SpecError> {
     let first_day = f64::from(regimen.start_day)
@@ -105,9 +106,7 @@ fn items_of(
             Some(route(d.route)),
         )),
         Product::Methylprednisolone(m) => {
-            let mg = m
-                .mg_per_day
-                .or(m.mg_per_kg_per_day.map(|k| k * covariates.weight_kg));
+            let mg = m.mg_per_day.or(m.mg_per_kg_per_day.map(|k| k * weight_kg));
             one(standard(
                 StandardProduct::Methylprednisolone,
                 first_day,
@@ -162,7 +161,7 @@ fn items_of(
         Product::Plasma(p) => {
             let unit_volume_ml = p
                 .unit_volume_ml
-                .or(p.unit_volume_ml_per_kg.map(|k| k * covariates.weight_kg))
+                .or(p.unit_volume_ml_per_kg.map(|k| k * weight_kg))
                 .unwrap_or(PlasmaSpec::default().unit_volume_ml)
                 .clamp(UNIT_VOLUME_ML.0, UNIT_VOLUME_ML.1);
             let mut spec = PlasmaSpec {

@@ -1,24 +1,21 @@
 //! `immunotrial supply PROTOCOL`: plasma supply plan for a protocol's plasma regimen(s).
 //!
-//! Until the `protocol` crate lands, this module reads the few fields it needs with a small
-//! serde struct of its own (`[study].enrollment`, `[simulation].seed`, `[[arm]]` ratios and
-//! regimen names, `[[regimen]]` tables with `product = "plasma"`); at merge time it switches to
-//! the validated `protocol::Protocol` types.
+//! The protocol is read and validated by the `protocol` crate; its plasma regimens are mapped to
+//! the therapy crate's `PlasmaRegimen` by the same function the trial engine uses.
 
 use crate::exit::CliError;
 use clap::Args;
-use serde::Deserialize;
 use std::path::PathBuf;
+use therapy::PlasmaRegimen;
 use therapy::abo::AboFrequencies;
 use therapy::supply::{SupplyOptions, SupplyPlan, plan_supply};
-use therapy::{PlasmaRegimen, PlasmaSpec};
 
 /// Arguments of `immunotrial supply`.
 #[derive(Args, Debug)]
 pub struct SupplyArgs {
     /// Protocol TOML file.
     pub protocol: PathBuf,
-    /// Master seed (default: the protocol's `[simulation].seed`, else 1).
+    /// Master seed (default: the protocol's `[simulation].seed`).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Simulated replicates of the collection campaign.
@@ -32,45 +29,6 @@ pub struct SupplyArgs {
     pub weight_kg: f64,
 }
 
-/// The protocol fields the supply planner needs; other fields are ignored here (the protocol
-/// crate validates them).
-#[derive(Debug, Deserialize)]
-struct SupplyProtocol {
-    study: Study,
-    #[serde(default)]
-    simulation: Option<Simulation>,
-    #[serde(default, rename = "arm")]
-    arms: Vec<Arm>,
-    #[serde(default, rename = "regimen")]
-    regimens: Vec<toml::Table>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Study {
-    #[serde(default)]
-    id: Option<String>,
-    enrollment: u32,
-}
-
-#[derive(Debug, Deserialize)]
-struct Simulation {
-    #[serde(default)]
-    seed: Option<u64>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Arm {
-    label: String,
-    #[serde(default = "one")]
-    ratio: u32,
-    #[serde(default)]
-    regimens: Vec<String>,
-}
-
-fn one() -> u32 {
-    1
-}
-
 /// A plasma regimen of the protocol and how many patients receive it.
 #[derive(Debug)]
 struct PlannedRegimen {
@@ -78,9 +36,6 @@ struct PlannedRegimen {
     regimen: PlasmaRegimen,
     patients: u32,
 }
-
-/// Default seed when neither the command line nor the protocol gives one.
-const DEFAULT_SEED: u64 = 1;
 
 /// Runs the command.
 pub fn run(args: SupplyArgs) -> Result<(), CliError> {
@@ -90,13 +45,15 @@ pub fn run(args: SupplyArgs) -> Result<(), CliError> {
             args.protocol.display()
         ))
     })?;
-    let (protocol, planned) = read_protocol(&text).map_err(|message| {
-        CliError::input(miette::miette!("{}: {message}", args.protocol.display()))
-    })?;
-    let seed = args
-        .seed
-        .or(protocol.simulation.as_ref().and_then(|s| s.seed))
-        .unwrap_or(DEFAULT_SEED);
+    let name = args.protocol.display().to_string();
+    let protocol = crate::render::load_protocol(&name, &text)?;
+    let enrollment = protocol
+        .study
+        .enrollment
+        .unwrap_or(protocol.simulation.patients);
+    let planned = plan_regimens(&protocol, enrollment, args.weight_kg)
+        .map_err(|message| CliError::input(miette::miette!("{name}: {message}")))?;
+    let seed = args.seed.unwrap_or(protocol.simulation.seed);
     let options = SupplyOptions {
         replicates: args.replicates,
         recipient_abo: AboFrequencies::ITALY,
@@ -105,9 +62,7 @@ pub fn run(args: SupplyArgs) -> Result<(), CliError> {
     };
     println!(
         "Plasma supply plan for {} (enrollment {}, seed {seed}, {} replicates)",
-        protocol.study.id.as_deref().unwrap_or("protocol"),
-        protocol.study.enrollment,
-        args.replicates
+        protocol.study.id, enrollment, args.replicates
     );
     for p in planned {
         let plan = plan_supply(&p.regimen, p.patients, seed, &options).map_err(|e| match e {
@@ -119,55 +74,46 @@ pub fn run(args: SupplyArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Parses the protocol text and validates its plasma regimens; the error is a message for the
-/// user.
-fn read_protocol(text: &str) -> Result<(SupplyProtocol, Vec<PlannedRegimen>), String> {
-    let protocol: SupplyProtocol = toml::from_str(text).map_err(|e| e.to_string())?;
+/// The protocol's plasma regimens, each with the number of enrolled patients whose arm holds it
+/// (by allocation ratio); the error is a message for the user.
+fn plan_regimens(
+    protocol: &protocol::Protocol,
+    enrollment: u32,
+    weight_kg: f64,
+) -> Result<Vec<PlannedRegimen>, String> {
     let total_ratio: u32 = protocol.arms.iter().map(|a| a.ratio).sum();
     let mut planned = Vec::new();
-    for table in &protocol.regimens {
-        if table.get("product").and_then(|p| p.as_str()) != Some("plasma") {
+    for (index, regimen) in protocol.regimens.iter().enumerate() {
+        if !matches!(regimen.product, protocol::Product::Plasma(_)) {
             continue;
         }
-        let name = table
-            .get("name")
-            .and_then(|n| n.as_str())
-            .ok_or("a [[regimen]] with product = \"plasma\" has no name")?
-            .to_string();
-        let mut fields = table.clone();
-        fields.remove("name");
-        fields.remove("product");
-        let spec: PlasmaSpec = toml::Value::Table(fields)
-            .try_into()
-            .map_err(|e| format!("regimen `{name}`: {e}"))?;
-        let regimen = PlasmaRegimen::new(spec, AboFrequencies::ITALY)
-            .map_err(|e| format!("regimen `{name}`: {e}"))?;
-        let ratio: u32 = protocol
+        let arms: Vec<&protocol::Arm> = protocol
             .arms
             .iter()
-            .filter(|a| a.regimens.contains(&name))
-            .map(|a| a.ratio)
-            .sum();
-        if ratio == 0 {
-            return Err(format!("plasma regimen `{name}` is used by no arm"));
-        }
-        let arms: Vec<&str> = protocol
-            .arms
-            .iter()
-            .filter(|a| a.regimens.contains(&name))
-            .map(|a| a.label.as_str())
+            .filter(|a| a.regimens.contains(&index))
             .collect();
-        let patients = patients_on_regimen(protocol.study.enrollment, ratio, total_ratio);
-        planned.push(PlannedRegimen {
-            name: format!("{name} ({})", arms.join(", ")),
-            regimen,
-            patients,
-        });
+        let ratio: u32 = arms.iter().map(|a| a.ratio).sum();
+        if ratio == 0 {
+            continue;
+        }
+        // Supply does not depend on when the plasma is given: day 0 of the schedule.
+        let items = trial::regimens::items_of(regimen, weight_kg, 0.0)
+            .map_err(|e| format!("regimen `{}`: {e}", regimen.name))?;
+        for item in items {
+            if let therapy::regimen::RegimenItem::Plasma(plasma) = item {
+                let labels: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
+                planned.push(PlannedRegimen {
+                    name: format!("{} ({})", regimen.name, labels.join(", ")),
+                    regimen: *plasma,
+                    patients: patients_on_regimen(enrollment, ratio, total_ratio),
+                });
+            }
+        }
     }
     if planned.is_empty() {
-        return Err("the protocol has no [[regimen]] with product = \"plasma\"".into());
+        return Err("the protocol gives plasma in no arm (no [[regimen]] with a [regimen.plasma] table used by an arm)".into());
     }
-    Ok((protocol, planned))
+    Ok(planned)
 }
 
 /// Patients allocated to arms holding a share `ratio / total_ratio` of `enrollment`, rounded.
@@ -284,32 +230,28 @@ mod tests {
     use super::*;
 
     const SEED_PROTOCOL: &str =
-        include_str!("../../../therapy/tests/fixtures/nct04385043_supply.toml");
+        include_str!("../../../../protocols/nct04385043-hyperimmune-plasma.toml");
 
     #[test]
     fn seed_protocol_gives_half_the_enrollment_on_plasma() {
-        let (protocol, planned) = read_protocol(SEED_PROTOCOL).unwrap();
-        assert_eq!(protocol.simulation.unwrap().seed, Some(20200501));
+        let protocol = protocol::parse_protocol("seed.toml", SEED_PROTOCOL).unwrap();
+        let planned = plan_regimens(&protocol, 400, 70.0).unwrap();
         assert_eq!(planned.len(), 1);
-        // 400 enrolled, arms 1:1 → 200 on plasma; 600 mL apheresis / 300 mL units = 2 units.
+        // 400 enrolled, arms 1:1 → 200 on plasma; two 300 mL units given 2 days apart.
         assert_eq!(planned[0].patients, 200);
-        assert_eq!(planned[0].regimen.units_per_donation(), 2);
-        assert_eq!(planned[0].regimen.spec().doses, 3);
+        assert_eq!(planned[0].regimen.spec().doses, 2);
+        assert_eq!(planned[0].regimen.spec().units_per_dose, 1);
+        assert_eq!(planned[0].regimen.spec().unit_volume_ml, 300.0);
     }
 
     #[test]
-    fn bad_regimen_fields_are_reported_with_the_regimen_name() {
-        let bad = SEED_PROTOCOL.replace("unit_volume_ml = 300", "unit_volum_ml = 300");
-        let message = read_protocol(&bad).unwrap_err();
+    fn a_protocol_without_plasma_is_reported() {
+        let msc = include_str!("../../../../protocols/nct04467047-msc-phase1.toml");
+        let protocol = protocol::parse_protocol("msc.toml", msc).unwrap();
         assert!(
-            message.contains("hyperimmune_plasma") && message.contains("unit_volum_ml"),
-            "{message}"
-        );
-        let out_of_range = SEED_PROTOCOL.replace("unit_volume_ml = 300", "unit_volume_ml = 3000");
-        assert!(
-            read_protocol(&out_of_range)
+            plan_regimens(&protocol, 10, 70.0)
                 .unwrap_err()
-                .contains("unit_volume_ml")
+                .contains("no arm")
         );
     }
 
