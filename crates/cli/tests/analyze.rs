@@ -187,11 +187,38 @@ fn bad_data_names_column_and_row_with_exit_status_2() {
     expect_input_error("t,e,arm\n1,1,a\n,1,b\n", &tea, &["`t`", "row 2", "missing"]);
 }
 
+/// `analyze RESULTS_DIR` recomputes the planned analyses from the saved CSV datasets alone: they
+/// must equal what the run itself wrote to summary.json from its in-memory results.
 #[test]
-fn results_folder_is_designed_in_but_reports_a_clear_error() {
-    let out = immunotrial(&["analyze", "some-results"]);
+fn results_folder_analysis_reproduces_the_runs_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("seed");
+    let run = immunotrial(&["run", "--quiet", "--out", out_dir.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+            .unwrap();
+    let out = immunotrial(&["analyze", out_dir.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let endpoints: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(endpoints, summary["endpoints"]);
+    assert!(endpoints.as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn a_folder_that_is_not_a_results_folder_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = immunotrial(&["analyze", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("trial engine"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a results folder"));
 }
 
 /// The same lung data as Parquet (time Float64, status Int32, sex as text, age Int64) gives the

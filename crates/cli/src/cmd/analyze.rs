@@ -19,7 +19,7 @@ use crate::exit::CliError;
 /// Arguments of `immunotrial analyze`.
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
-    /// A results folder whose analysis plan to re-run (comes with the trial engine).
+    /// A results folder whose analysis plan to re-run on its saved datasets.
     pub results_dir: Option<PathBuf>,
     /// A dataset, one row per patient (CSV with a header row).
     #[arg(long, value_name = "FILE")]
@@ -63,11 +63,7 @@ pub enum Format {
 pub fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let Some(data) = &args.data else {
         return match &args.results_dir {
-            Some(dir) => Err(CliError::input(miette!(
-                "analyzing a results folder ({}) needs the trial engine, which is not built yet; \
-                 use `--data FILE.csv --time COL --event COL --arm COL` for now",
-                dir.display()
-            ))),
+            Some(dir) => analyze_results(dir, args.format),
             None => Err(CliError::input(miette!(
                 "give a dataset with `--data FILE.csv` (see `immunotrial analyze --help`)"
             ))),
@@ -644,4 +640,56 @@ fn render_table(report: &Value) -> String {
         }
     }
     s
+}
+
+/// Re-runs the protocol's analysis plan on a results folder's saved datasets (no simulation)
+/// and prints the endpoint estimates. The analyses are those of `summary.json`, recomputed from
+/// the CSV files by the engine's own code path (the same one `immunotrial merge` uses).
+fn analyze_results(dir: &std::path::Path, format: Format) -> Result<(), CliError> {
+    if !dir.join("protocol.toml").is_file() {
+        return Err(CliError::input(miette!(
+            "{}: not a results folder (no protocol.toml); give one written by `immunotrial run`",
+            dir.display()
+        )));
+    }
+    let scratch = std::env::temp_dir().join(format!("immunotrial-analyze-{}", std::process::id()));
+    let folder = trial::results::ResultsFolder::create(&scratch)
+        .map_err(|e| CliError::failure(miette!("{}: {e}", scratch.display())))?;
+    let summary = trial::run::merge(&[dir], &folder, |text| {
+        protocol::parse_protocol("protocol.toml", text).map_err(|e| e.to_string())
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    let summary = summary.map_err(|e| CliError::input(miette!("{}: {e}", dir.display())))?;
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&summary.endpoints)
+                .map_err(|e| CliError::failure(miette!("{e}")))?;
+            println!("{json}");
+        }
+        Format::Table => {
+            for endpoint in &summary.endpoints {
+                let role = if endpoint.primary {
+                    "primary"
+                } else {
+                    "secondary"
+                };
+                println!("{} ({}, {role})", endpoint.name, endpoint.kind);
+                for c in &endpoint.comparisons {
+                    let show = |v: Option<f64>| v.map_or("NR".to_string(), |v| format!("{v:.4}"));
+                    println!(
+                        "  {} {} vs {}: {} [{}, {}], p = {}; twins {}",
+                        c.measure,
+                        c.arm,
+                        c.reference_arm,
+                        show(c.estimate),
+                        show(c.ci[0]),
+                        show(c.ci[1]),
+                        show(c.p),
+                        show(c.twin_estimate)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
 }
