@@ -66,6 +66,19 @@ fn standard(
     .map(RegimenItem::Standard)
 }
 
+/// The therapy crate's method for the protocol's spelling (an exhaustive match: a new method
+/// in either crate is a compile error here, never a silent fallback to "none").
+fn pathogen_reduction(r: protocol::schema::PathogenReduction) -> therapy::PathogenReduction {
+    use protocol::schema::PathogenReduction as P;
+    match r {
+        P::None => therapy::PathogenReduction::None,
+        P::MethyleneBlue => therapy::PathogenReduction::MethyleneBlue,
+        P::AmotosalenUva => therapy::PathogenReduction::Amotosalen,
+        P::RiboflavinUv => therapy::PathogenReduction::Riboflavin,
+        P::SolventDetergent => therapy::PathogenReduction::SolventDetergent,
+    }
+}
+
 fn route(r: Route) -> therapy::standard::Route {
     match r {
         Route::Oral => therapy::standard::Route::Oral,
@@ -187,10 +200,7 @@ pub fn items_of(
                     }
                 }
             }
-            let reduction = protocol::schema::spelling(&p.pathogen_reduction);
-            if let Some(r) = therapy::PathogenReduction::from_name(&reduction) {
-                spec.pathogen_reduction = r;
-            }
+            spec.pathogen_reduction = pathogen_reduction(p.pathogen_reduction);
             let regimen = PlasmaRegimen::new(spec, therapy::abo::AboFrequencies::ITALY)?;
             Ok(vec![RegimenItem::Plasma(Box::new(regimen))])
         }
@@ -212,6 +222,26 @@ pub fn items_of(
                 viability: m.viability.clamp(MSC_VIABILITY.0, MSC_VIABILITY.1),
             };
             Ok(vec![RegimenItem::Msc(MscRegimen::new(spec)?)])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_protocol_pathogen_reduction_keeps_its_method() {
+        use protocol::schema::PathogenReduction as P;
+        let pairs = [
+            (P::None, "none"),
+            (P::MethyleneBlue, "methylene_blue"),
+            (P::AmotosalenUva, "amotosalen"),
+            (P::RiboflavinUv, "riboflavin"),
+            (P::SolventDetergent, "solvent_detergent"),
+        ];
+        for (protocol_method, therapy_name) in pairs {
+            assert_eq!(pathogen_reduction(protocol_method).name(), therapy_name);
         }
     }
 }
