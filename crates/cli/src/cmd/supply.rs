@@ -191,15 +191,11 @@ fn render(name: &str, regimen: &PlasmaRegimen, plan: &SupplyPlan) -> String {
         "    eligible donors              {}",
         interval(plan.summarize(|r| r.donors_eligible as f64))
     );
+    let qualifying = plan.summarize(|r| r.donations as f64 / r.donors_eligible as f64);
     let _ = writeln!(
         out,
         "    fraction qualifying          {:>10.3}  ({:.3}–{:.3})",
-        plan.summarize(|r| r.donations as f64 / r.donors_eligible as f64)
-            .median,
-        plan.summarize(|r| r.donations as f64 / r.donors_eligible as f64)
-            .lower,
-        plan.summarize(|r| r.donations as f64 / r.donors_eligible as f64)
-            .upper
+        qualifying.median, qualifying.lower, qualifying.upper
     );
     let _ = writeln!(
         out,
