@@ -16,11 +16,14 @@
 //! are located on the step's interpolant by root-finding and fed, in time order, to the care
 //! state machine of [`model::clinical`].
 
+mod checkpoint;
 pub mod dopri5;
 mod problem;
 mod roots;
 mod schedule;
 mod trajectory;
+
+pub use checkpoint::{Checkpoint, ResumeError};
 
 pub use problem::{
     DEFAULT_INCUBATION_DAYS, DEFAULT_ONSET_TO_ADMISSION_DAYS, PatientProblem, ProblemError,
@@ -78,15 +81,29 @@ pub fn solve_with(
     problem: &PatientProblem,
     options: &SolverOptions,
 ) -> Result<Trajectory, SolveFailure> {
-    let fail = |reason: FailureReason| SolveFailure {
+    let (derived, settings) = prepare(problem, options)?;
+    let mut course = Course::new(problem, &derived, options.record_states);
+    let mut solver = Dopri5::new(0.0, State::initial(&derived).to_array(), &settings);
+    integrate(&mut course, &mut solver, 0.0, options, &settings, false)?;
+    Ok(course.finish(solver.accepted, &solver.y))
+}
+
+fn failure(problem: &PatientProblem, reason: FailureReason) -> SolveFailure {
+    SolveFailure {
         patient_id: problem.patient_id,
         params: Box::new(problem.params),
         covariates: problem.covariates,
         reason,
-    };
-    problem.validate().map_err(|e| fail(e.into()))?;
+    }
+}
+
+/// Validate the problem; the per-patient constants and the step-control settings.
+fn prepare(
+    problem: &PatientProblem,
+    options: &SolverOptions,
+) -> Result<(Derived, Settings<N_STATES>), SolveFailure> {
+    problem.validate().map_err(|e| failure(problem, e.into()))?;
     let derived = Derived::new(&problem.params, &problem.covariates);
-    let mut course = Course::new(problem, &derived, options.record_states);
     let atol_state = State::absolute_tolerances().to_array();
     let settings = Settings {
         rtol: State::relative_tolerance_weights()
@@ -97,9 +114,28 @@ pub fn solve_with(
         first_step: FIRST_STEP_DAYS,
         min_step: MIN_STEP_DAYS,
     };
-    let mut solver = Dopri5::new(0.0, State::initial(&derived).to_array(), &settings);
-    let mut t = 0.0;
+    Ok((derived, settings))
+}
+
+/// Integrate from breakpoint `t` to the end of the course's problem. With `save_at_end`, returns
+/// the integrator and the record as they are on arriving at the end, before anything due at
+/// that time (admission, rows, doses) is applied: a [`Checkpoint`]'s content.
+fn integrate(
+    course: &mut Course<'_>,
+    solver: &mut Dopri5<N_STATES>,
+    mut t: f64,
+    options: &SolverOptions,
+    settings: &Settings<N_STATES>,
+    save_at_end: bool,
+) -> Result<Option<(Dopri5<N_STATES>, Record)>, SolveFailure> {
+    let problem = course.problem;
+    let derived = course.derived;
+    let fail = |reason| failure(problem, reason);
+    let mut saved = None;
     loop {
+        if save_at_end && t >= problem.end_day {
+            saved = Some((*solver, course.rec.clone()));
+        }
         course.at_breakpoint(t, &mut solver.y);
         if t >= problem.end_day {
             break;
@@ -107,20 +143,20 @@ pub fn solve_with(
         let next = schedule::next_breakpoint(problem, t);
         let inputs = schedule::inputs(problem, t, next);
         let system = PatientSystem {
-            derived: &derived,
+            derived,
             inputs,
-            dex: schedule::DexSegment::start(&derived, t, &State::from_array(&solver.y), &inputs),
+            dex: schedule::DexSegment::start(derived, t, &State::from_array(&solver.y), &inputs),
         };
-        course.inputs = system.inputs;
-        course.dex = system.dex;
+        course.rec.inputs = system.inputs;
+        course.rec.dex = system.dex;
         if system.dex.absorbing() {
             // The steroid effect rises over the absorption time 1/k_a (≈ 40 min): start there
             // rather than with the step carried over, which can step across the whole rise.
             solver.limit_step(1.0 / derived.params.dex_ka);
         }
-        course.last_viral_load =
-            viral_load(&derived, &State::from_array(&solver.y), &system.inputs);
-        solver.restart(&system, &settings);
+        course.rec.last_viral_load =
+            viral_load(derived, &State::from_array(&solver.y), &system.inputs);
+        solver.restart(&system, settings);
         while solver.t < next {
             if solver.accepted + solver.rejected >= options.max_steps {
                 return Err(fail(FailureReason::TooManySteps {
@@ -128,7 +164,7 @@ pub fn solve_with(
                     max_steps: options.max_steps,
                 }));
             }
-            let step = solver.step(&system, &settings, next).map_err(|e| {
+            let step = solver.step(&system, settings, next).map_err(|e| {
                 fail(match e {
                     StepFailure::StepTooSmall { t, h } => FailureReason::StepTooSmall { t, h },
                     StepFailure::NonFinite { t } => FailureReason::NonFinite { t },
@@ -141,6 +177,69 @@ pub fn solve_with(
         solver.y = s.to_array();
         t = next;
     }
+    Ok(saved)
+}
+
+/// Solve `problem` (as [`solve_with`]) and also keep the integration state at its end, so that
+/// a longer course of the same patient — the same course continued with doses from that time
+/// on — can be [`resume`]d from there instead of integrated again from infection.
+///
+/// A trial uses it to screen a patient on the untreated course up to randomization and then
+/// continue that course under each arm.
+pub fn solve_to_checkpoint(
+    problem: &PatientProblem,
+    options: &SolverOptions,
+) -> Result<(Trajectory, Checkpoint), SolveFailure> {
+    let (derived, settings) = prepare(problem, options)?;
+    let mut course = Course::new(problem, &derived, options.record_states);
+    let mut solver = Dopri5::new(0.0, State::initial(&derived).to_array(), &settings);
+    let (saved_solver, saved_record) =
+        integrate(&mut course, &mut solver, 0.0, options, &settings, true)?
+            .expect("the loop always reaches the end of follow-up");
+    let checkpoint = Checkpoint {
+        time_days: problem.end_day,
+        solver: saved_solver,
+        record: saved_record,
+        params: problem.params,
+        covariates: problem.covariates,
+        onset_day: problem.onset_day,
+        hazard_start_day: problem.hazard_start_day,
+        death_threshold: problem.death_threshold,
+        options: *options,
+    };
+    Ok((course.finish(solver.accepted, &solver.y), checkpoint))
+}
+
+/// Continue a course from `checkpoint` under `problem`: the same patient (parameters,
+/// covariates, onset and admission times), no dose before the checkpoint, and follow-up at
+/// least to it. The tolerances are the checkpoint's.
+///
+/// The result is bit-identical to `solve_with(problem, checkpoint's options)` whenever the
+/// checkpoint time is also a breakpoint of `problem` (its admission, a dose time or its end),
+/// because the integrator then takes the same steps up to it in both; elsewhere it is as
+/// accurate but its steps differ.
+pub fn resume(
+    checkpoint: &Checkpoint,
+    problem: &PatientProblem,
+) -> Result<Trajectory, ResumeError> {
+    checkpoint.check(problem)?;
+    let options = &checkpoint.options;
+    let (derived, settings) = prepare(problem, options)?;
+    let mut course = Course::resumed(
+        problem,
+        &derived,
+        options.record_states,
+        checkpoint.record.clone(),
+    );
+    let mut solver = checkpoint.solver;
+    integrate(
+        &mut course,
+        &mut solver,
+        checkpoint.time_days,
+        options,
+        &settings,
+        false,
+    )?;
     Ok(course.finish(solver.accepted, &solver.y))
 }
 
@@ -155,6 +254,15 @@ const ROOT_TOLERANCE_DAYS: f64 = 1e-10;
 struct Course<'a> {
     problem: &'a PatientProblem,
     derived: &'a Derived,
+    /// Last daily row to emit (days since onset), from the problem's end of follow-up.
+    last_row_day: u32,
+    record_states: bool,
+    rec: Record,
+}
+
+/// The part of a [`Course`] that owns its data: what a [`Checkpoint`] saves.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
     care: CareMachine,
     /// Inputs of the segment being integrated (the viral load depends on a running antiviral).
     inputs: Inputs,
@@ -164,17 +272,20 @@ struct Course<'a> {
     events: Vec<Event>,
     doses: Vec<trajectory::AppliedDose>,
     next_row_day: u32,
-    record_states: bool,
     states: Vec<State>,
     /// Viral load at the end of the last step.
     last_viral_load: f64,
-    last_row_day: u32,
     cleared: bool,
     pf_nadir: Extremum,
     viral_peak: Extremum,
     il6_peak: Extremum,
     lymphocyte_nadir: Extremum,
     who_peak: u8,
+}
+
+/// Last daily row of a problem's course, days since onset.
+fn last_row_day(problem: &PatientProblem) -> u32 {
+    ((problem.end_day - problem.onset_day) + 1e-9).floor() as u32
 }
 
 /// A state-based scalar to track the extreme of (its slope is known from the derivative).
@@ -206,31 +317,43 @@ impl<'a> Course<'a> {
     fn new(problem: &'a PatientProblem, derived: &'a Derived, record_states: bool) -> Self {
         let s0 = State::initial(derived);
         let o0 = Observables::of(derived, &s0, &Inputs::default());
-        let last_row_day = ((problem.end_day - problem.onset_day) + 1e-9).floor() as u32;
         let at0 = |value| Extremum {
             time_days: 0.0,
             value,
         };
-        Course {
-            problem,
-            derived,
+        let rec = Record {
             care: CareMachine::new(0.0, o0.pf_ratio),
             inputs: Inputs::default(),
             dex: schedule::DexSegment::default(),
-            rows: Vec::with_capacity(last_row_day as usize + 1),
+            rows: Vec::with_capacity(last_row_day(problem) as usize + 1),
             events: Vec::new(),
             doses: Vec::with_capacity(problem.doses.len()),
             next_row_day: 0,
-            record_states,
             states: Vec::new(),
             last_viral_load: 0.0,
-            last_row_day,
             cleared: false,
             pf_nadir: at0(o0.lung_injury), // the maximum of lung injury; P/F in `finish`
             viral_peak: at0(0.0),
             il6_peak: at0(s0.il6),
             lymphocyte_nadir: at0(s0.lymphocytes),
             who_peak: 0,
+        };
+        Course::resumed(problem, derived, record_states, rec)
+    }
+
+    /// A course that continues `rec` under `problem` (its end of follow-up may differ).
+    fn resumed(
+        problem: &'a PatientProblem,
+        derived: &'a Derived,
+        record_states: bool,
+        rec: Record,
+    ) -> Self {
+        Course {
+            problem,
+            derived,
+            last_row_day: last_row_day(problem),
+            record_states,
+            rec,
         }
     }
 
@@ -239,7 +362,7 @@ impl<'a> Course<'a> {
     }
 
     fn push_event(&mut self, kind: EventKind, t: f64) {
-        self.events.push(Event {
+        self.rec.events.push(Event {
             kind,
             time_days: t,
             day_since_onset: t - self.problem.onset_day,
@@ -261,25 +384,25 @@ impl<'a> Course<'a> {
 
     fn note_who(&mut self, y: &[f64; N_STATES]) {
         let s = State::from_array(y);
-        let o = Observables::of(self.derived, &s, &self.inputs);
+        let o = Observables::of(self.derived, &s, &self.rec.inputs);
         let who = clinical::who_score(
-            self.care.status,
+            self.rec.care.status,
             o.pf_ratio,
             o.il6_pg_ml,
             o.viral_load_detectable,
         );
-        self.who_peak = self.who_peak.max(who);
+        self.rec.who_peak = self.rec.who_peak.max(who);
     }
 
     /// Apply what happens exactly at breakpoint `t`: onset, admission, the rows due at `t`, then
     /// boluses (so a row at a dose time shows the pre-dose state, like a trough sample).
     fn at_breakpoint(&mut self, t: f64, y: &mut [f64; N_STATES]) {
         if t == self.problem.onset_day {
-            self.care.onset();
+            self.rec.care.onset();
             self.push_event(EventKind::Onset, t);
         }
         if t == self.problem.hazard_start_day {
-            let admitted = self.care.admit(t);
+            let admitted = self.rec.care.admit(t);
             self.push_transition(admitted, t, y);
         }
         self.emit_rows_until(t, |_| *y);
@@ -287,7 +410,7 @@ impl<'a> Course<'a> {
         for dose in &self.problem.doses {
             if dose.time_days == t {
                 schedule::apply_bolus(self.derived, dose, &mut s);
-                self.doses.push(trajectory::AppliedDose {
+                self.rec.doses.push(trajectory::AppliedDose {
                     dose: *dose,
                     started_days: t,
                     ended_days: t + dose.duration_days,
@@ -298,8 +421,10 @@ impl<'a> Course<'a> {
     }
 
     fn emit_rows_until(&mut self, t: f64, state_at: impl Fn(f64) -> [f64; N_STATES]) {
-        while self.next_row_day <= self.last_row_day && self.row_time(self.next_row_day) <= t {
-            let tr = self.row_time(self.next_row_day);
+        while self.rec.next_row_day <= self.last_row_day
+            && self.row_time(self.rec.next_row_day) <= t
+        {
+            let tr = self.row_time(self.rec.next_row_day);
             let y = state_at(tr);
             self.push_row(tr, &y);
         }
@@ -309,16 +434,16 @@ impl<'a> Course<'a> {
         // Rows between steps come from the interpolant, which can dip below zero by round-off.
         let mut s = State::from_array(y);
         s.project_physical();
-        self.dex.patch(t, &mut s);
+        self.rec.dex.patch(t, &mut s);
         if self.record_states {
-            self.states.push(s);
+            self.rec.states.push(s);
         }
-        let o = Observables::of(self.derived, &s, &self.inputs);
-        let status = self.care.status;
+        let o = Observables::of(self.derived, &s, &self.rec.inputs);
+        let status = self.rec.care.status;
         let who = clinical::who_score(status, o.pf_ratio, o.il6_pg_ml, o.viral_load_detectable);
-        self.who_peak = self.who_peak.max(who);
-        self.rows.push(DayRow {
-            day: self.next_row_day,
+        self.rec.who_peak = self.rec.who_peak.max(who);
+        self.rec.rows.push(DayRow {
+            day: self.rec.next_row_day,
             time_days: t,
             viral_load_log10: o.viral_load_log10,
             viral_load_detectable: o.viral_load_detectable,
@@ -339,7 +464,7 @@ impl<'a> Course<'a> {
             msc_lung_1e6_cells: s.msc_lung,
             immunoregulation: o.immunoregulation,
         });
-        self.next_row_day += 1;
+        self.rec.next_row_day += 1;
     }
 
     /// Process one accepted step: extremes, threshold crossings, timers and rows, in time order.
@@ -352,7 +477,7 @@ impl<'a> Course<'a> {
 
         // Threshold crossings inside the step, found on the interpolant.
         let mut crossings = roots::Crossings::default();
-        if !self.care.status.dead {
+        if !self.rec.care.status.dead {
             let pf_at = |t: f64| pf_ratio(d, lung_injury(d, &State::from_array(&step.eval(t))));
             let (pf0, pf1) = (
                 pf_ratio(d, lung_injury(d, &s0)),
@@ -379,9 +504,9 @@ impl<'a> Course<'a> {
                 crossings.push(t, roots::Crossing::Death);
             }
             let lod = d.params.vl_lod;
-            let u = &self.inputs;
+            let u = &self.rec.inputs;
             let (v0, v1) = (viral_load(d, &s0, u), viral_load(d, &s1, u));
-            if !self.cleared && v0 >= lod && v1 < lod {
+            if !self.rec.cleared && v0 >= lod && v1 < lod {
                 let v = |t: f64| viral_load(d, &State::from_array(&step.eval(t)), u) - lod;
                 let t = roots::bracketed(v, t0, t1, v0 - lod, v1 - lod);
                 crossings.push(t, roots::Crossing::ViralClearance);
@@ -395,18 +520,18 @@ impl<'a> Course<'a> {
             let y = step.eval(t);
             match crossing {
                 roots::Crossing::Pf { index, downward } => {
-                    if !self.care.status.dead {
-                        let what = self.care.on_pf_crossing(t, index, downward);
+                    if !self.rec.care.status.dead {
+                        let what = self.rec.care.on_pf_crossing(t, index, downward);
                         self.push_transition(what, t, &y);
                     }
                 }
                 roots::Crossing::Death => {
-                    let what = self.care.die();
+                    let what = self.rec.care.die();
                     self.push_transition(what, t, &y);
                 }
                 roots::Crossing::ViralClearance => {
-                    if !self.care.status.dead {
-                        self.cleared = true;
+                    if !self.rec.care.status.dead {
+                        self.rec.cleared = true;
                         self.push_event(EventKind::ViralClearance, t);
                     }
                 }
@@ -418,19 +543,20 @@ impl<'a> Course<'a> {
     }
 
     fn emit_rows_before(&mut self, t: f64, step: &dopri5::DenseStep<N_STATES>) {
-        while self.next_row_day <= self.last_row_day && self.row_time(self.next_row_day) < t {
-            let tr = self.row_time(self.next_row_day);
+        while self.rec.next_row_day <= self.last_row_day && self.row_time(self.rec.next_row_day) < t
+        {
+            let tr = self.row_time(self.rec.next_row_day);
             self.push_row(tr, &step.eval(tr));
         }
     }
 
     fn fire_timers_until(&mut self, t: f64, step: &dopri5::DenseStep<N_STATES>) {
-        while let Some((due, what)) = self.care.next_due() {
+        while let Some((due, what)) = self.rec.care.next_due() {
             if due > t {
                 break;
             }
             self.emit_rows_before(due, step);
-            let fired = self.care.fire(due, what);
+            let fired = self.rec.care.fire(due, what);
             self.push_transition(Some(fired), due, &step.eval(due));
         }
     }
@@ -466,18 +592,18 @@ impl<'a> Course<'a> {
                 }
             }
         };
-        update(&mut self.pf_nadir, Tracked::LungInjury, 1.0);
-        update(&mut self.il6_peak, Tracked::Il6, 1.0);
-        update(&mut self.lymphocyte_nadir, Tracked::Lymphocytes, -1.0);
+        update(&mut self.rec.pf_nadir, Tracked::LungInjury, 1.0);
+        update(&mut self.rec.il6_peak, Tracked::Il6, 1.0);
+        update(&mut self.rec.lymphocyte_nadir, Tracked::Lymphocytes, -1.0);
 
         // The viral load is algebraic in the state (no slope at hand): refine when the midpoint
         // is above both ends.
-        let v_at = |t: f64| viral_load(d, &State::from_array(&step.eval(t)), &self.inputs);
+        let v_at = |t: f64| viral_load(d, &State::from_array(&step.eval(t)), &self.rec.inputs);
         let (t0, t1) = (step.t0, step.t1());
-        let v0 = self.last_viral_load;
-        let v1 = viral_load(d, s1, &self.inputs);
-        self.last_viral_load = v1;
-        if v1 < v0 && v1 < self.viral_peak.value {
+        let v0 = self.rec.last_viral_load;
+        let v1 = viral_load(d, s1, &self.rec.inputs);
+        self.rec.last_viral_load = v1;
+        if v1 < v0 && v1 < self.rec.viral_peak.value {
             return; // falling and below the peak: nothing to refine
         }
         let vm = v_at(0.5 * (t0 + t1));
@@ -488,8 +614,8 @@ impl<'a> Course<'a> {
         } else {
             (t0, v0)
         };
-        if best.1 > self.viral_peak.value {
-            self.viral_peak = Extremum {
+        if best.1 > self.rec.viral_peak.value {
+            self.rec.viral_peak = Extremum {
                 time_days: best.0,
                 value: best.1,
             };
@@ -498,24 +624,24 @@ impl<'a> Course<'a> {
 
     fn finish(mut self, steps: usize, y_end: &[f64; N_STATES]) -> Trajectory {
         // `pf_nadir` tracked the maximum of lung injury; convert to P/F.
-        self.pf_nadir.value = pf_ratio(self.derived, self.pf_nadir.value);
+        self.rec.pf_nadir.value = pf_ratio(self.derived, self.rec.pf_nadir.value);
         let final_death_probability =
-            Observables::of(self.derived, &State::from_array(y_end), &self.inputs)
+            Observables::of(self.derived, &State::from_array(y_end), &self.rec.inputs)
                 .death_probability;
         Trajectory {
             patient_id: self.problem.patient_id,
             onset_day: self.problem.onset_day,
-            rows: self.rows,
-            events: self.events,
-            doses: self.doses,
-            pf_nadir: self.pf_nadir,
-            viral_peak: self.viral_peak,
-            il6_peak: self.il6_peak,
-            lymphocyte_nadir: self.lymphocyte_nadir,
-            who_peak: self.who_peak,
+            rows: self.rec.rows,
+            events: self.rec.events,
+            doses: self.rec.doses,
+            pf_nadir: self.rec.pf_nadir,
+            viral_peak: self.rec.viral_peak,
+            il6_peak: self.rec.il6_peak,
+            lymphocyte_nadir: self.rec.lymphocyte_nadir,
+            who_peak: self.rec.who_peak,
             final_death_probability,
             steps,
-            states: self.states,
+            states: self.rec.states,
         }
     }
 }

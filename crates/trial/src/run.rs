@@ -252,7 +252,7 @@ pub fn simulate_trial(
         .collect();
     let simulated: Vec<Simulated> = mine
         .into_par_iter()
-        .map(|(candidate, arm)| {
+        .map(|(mut candidate, arm)| {
             let all: Vec<Course> = if twins {
                 (0..protocol.arms.len())
                     .map(|a| sim.course(&candidate, a))
@@ -265,6 +265,7 @@ pub fn simulate_trial(
                 None => sim.course(&candidate, arm)?,
             };
             progress();
+            candidate.checkpoint = None; // no more courses to continue from it
             Ok(Simulated {
                 candidate,
                 arm,

@@ -89,6 +89,9 @@ pub struct Candidate {
     pub baseline: Option<DayRow>,
     /// The first criterion that failed, as written; `None` when eligible.
     pub failed: Option<String>,
+    /// The untreated course's integration state at randomization, from which each arm's
+    /// course continues (`None` when not simulated, or once the arms are simulated).
+    pub checkpoint: Option<solve::Checkpoint>,
 }
 
 /// One day of a course, trial day k = position in [`Course::days`].
@@ -176,9 +179,17 @@ impl Simulator<'_> {
                 baseline: None,
                 patient,
                 failed: Some(reason),
+                checkpoint: None,
             });
         }
-        let trajectory = patient.natural_history(0.0).map_err(Box::new)?;
+        // The untreated course to randomization (= screening), kept so that each arm continues
+        // it rather than integrating it again from infection (bit-identical: see
+        // `solve::resume`).
+        let (trajectory, checkpoint) = solve::solve_to_checkpoint(
+            &patient.natural_history_problem(patient.end_of_follow_up(0.0)),
+            &solve::SolverOptions::default(),
+        )
+        .map_err(Box::new)?;
         let day = patient.timeline.screening_days_after_onset;
         let baseline = *trajectory
             .day(day)
@@ -196,6 +207,7 @@ impl Simulator<'_> {
             patient,
             randomization_day: day,
             baseline: Some(baseline),
+            checkpoint: failed.is_none().then_some(checkpoint),
             failed,
         })
     }
@@ -236,7 +248,15 @@ impl Simulator<'_> {
         let u: f64 = stream(self.seed, Purpose::Death, id).random();
         // U in [0, 1): 1 − U in (0, 1] keeps −ln finite; the floor keeps it positive.
         problem.death_threshold = Some((-(1.0 - u).ln()).max(f64::MIN_POSITIVE));
-        let trajectory = solve::solve(&problem).map_err(Box::new)?;
+        let trajectory = match &candidate.checkpoint {
+            Some(checkpoint) => match solve::resume(checkpoint, &problem) {
+                Ok(trajectory) => trajectory,
+                Err(solve::ResumeError::Solve(failure)) => return Err(Box::new(failure).into()),
+                // A regimen dosing before randomization: solve from infection.
+                Err(_) => solve::solve(&problem).map_err(Box::new)?,
+            },
+            None => solve::solve(&problem).map_err(Box::new)?,
+        };
         let randomized_at = patient.timeline.screening_day;
         let since = |t: f64| (t - randomized_at).max(0.0);
         let death_days = trajectory.first(EventKind::Death).map(since);
