@@ -70,7 +70,6 @@ impl ResultsFolder {
     ) -> Result<Vec<std::path::PathBuf>, crate::datasets::DatasetError> {
         let stem = dataset.name().to_lowercase();
         let csv = self.path.join(format!("{stem}.csv"));
-        dataset.write_csv(&csv)?;
         let labels = self.path.join(format!("{stem}.labels.csv"));
         write_atomically(&labels, &dataset.labels_csv_bytes()?).map_err(|source| {
             crate::datasets::DatasetError::Io {
@@ -78,14 +77,23 @@ impl ResultsFolder {
                 source,
             }
         })?;
-        #[allow(unused_mut)] // mutated only with the parquet feature
-        let mut written = vec![csv, labels];
+        #[cfg(not(feature = "parquet"))]
+        let written = {
+            dataset.write_csv(&csv)?;
+            vec![csv, labels]
+        };
+        // The two carriers are encoded side by side (each is one pass over the columns).
         #[cfg(feature = "parquet")]
-        {
+        let written = {
             let parquet = self.path.join(format!("{stem}.parquet"));
-            crate::datasets::parquet::write_parquet(dataset, &parquet)?;
-            written.push(parquet);
-        }
+            let (csv_written, parquet_written) = rayon::join(
+                || dataset.write_csv(&csv),
+                || crate::datasets::parquet::write_parquet(dataset, &parquet),
+            );
+            csv_written?;
+            parquet_written?;
+            vec![csv, labels, parquet]
+        };
         Ok(written)
     }
 

@@ -14,6 +14,7 @@
 
 use super::{Column, ColumnSpec, ColumnType, Dataset, DatasetError, Values};
 use population::Covariates;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Study-level identifiers.
@@ -605,8 +606,28 @@ fn bds(
     study: &Study,
     groups: BTreeMap<String, (&SubjectRecord, Vec<Observation>)>,
 ) -> Result<Dataset, DatasetError> {
-    let mut rows = Vec::new();
-    for (usubjid, (subject, observations)) in groups {
+    // Subjects are derived in parallel and their rows concatenated in USUBJID order.
+    let groups: Vec<_> = groups.into_iter().collect();
+    let per_subject: Vec<Vec<Vec<Cell>>> = groups
+        .into_par_iter()
+        .map(|(usubjid, (subject, observations))| {
+            bds_subject(name, study, &usubjid, subject, &observations)
+        })
+        .collect::<Result<_, _>>()?;
+    let rows: Vec<Vec<Cell>> = per_subject.into_iter().flatten().collect();
+    build(name, label, &with_adsl(BDS_OWN), rows)
+}
+
+/// The BDS rows of one subject, in input order, with baseline, change and sequence derived.
+fn bds_subject(
+    name: &str,
+    study: &Study,
+    usubjid: &str,
+    subject: &SubjectRecord,
+    observations: &[Observation],
+) -> Result<Vec<Vec<Cell>>, DatasetError> {
+    let mut rows = Vec::with_capacity(observations.len());
+    {
         // Baseline per parameter: the last observation (in input order) with day ≤ 1.
         let mut baseline: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, o) in observations.iter().enumerate() {
@@ -631,7 +652,7 @@ fn bds(
             } else {
                 (format!("Day {}", o.day), o.day)
             };
-            let mut row = from_adsl(study, &usubjid, subject);
+            let mut row = from_adsl(study, usubjid, subject);
             row.extend([
                 s(&o.parameter.code),
                 s(&o.parameter.label),
@@ -649,7 +670,7 @@ fn bds(
             rows.push(row);
         }
     }
-    build(name, label, &with_adsl(BDS_OWN), rows)
+    Ok(rows)
 }
 
 /// WHO CPS parameter of ADCPS.

@@ -195,14 +195,31 @@ impl Values {
         }
     }
 
-    /// The value at `row` as CSV text (empty when missing).
-    fn csv_field(&self, row: usize) -> String {
+    /// Writes the value at `row` as one CSV field (empty when missing), formatting numbers
+    /// into `buffer` (`Display`: integers in decimal, floats as the shortest decimal that parses
+    /// back to the same bits).
+    fn write_csv_field<W: std::io::Write>(
+        &self,
+        row: usize,
+        buffer: &mut String,
+        writer: &mut csv::Writer<W>,
+    ) -> csv::Result<()> {
+        use std::fmt::Write as _;
+        buffer.clear();
         match self {
-            Values::Str(v) => v[row].clone().unwrap_or_default(),
-            Values::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
-            // `Display` for f64 prints the shortest decimal that parses back to the same bits.
-            Values::Float(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            Values::Str(v) => return writer.write_field(v[row].as_deref().unwrap_or("")),
+            Values::Int(v) => {
+                if let Some(x) = v[row] {
+                    let _ = write!(buffer, "{x}");
+                }
+            }
+            Values::Float(v) => {
+                if let Some(x) = v[row] {
+                    let _ = write!(buffer, "{x}");
+                }
+            }
         }
+        writer.write_field(buffer.as_str())
     }
 }
 
@@ -397,10 +414,16 @@ impl Dataset {
         writer
             .write_record(self.columns.iter().map(|c| c.name.as_str()))
             .map_err(csv_error)?;
+        // Fields are written from the columns without an owned copy per value (numbers are
+        // formatted into one reused buffer): this loop runs once per cell of every dataset.
+        let mut number = String::new();
         for row in 0..self.rows {
-            writer
-                .write_record(self.columns.iter().map(|c| c.values.csv_field(row)))
-                .map_err(csv_error)?;
+            for c in &self.columns {
+                c.values
+                    .write_csv_field(row, &mut number, &mut writer)
+                    .map_err(csv_error)?;
+            }
+            writer.write_record(None::<&[u8]>).map_err(csv_error)?;
         }
         writer.into_inner().map_err(|e| DatasetError::Io {
             path: PathBuf::from(format!("<{}>", self.name)),

@@ -54,9 +54,9 @@ pub fn to_parquet_bytes(dataset: &Dataset) -> Result<Vec<u8>, DatasetError> {
         .iter()
         .map(|c| -> ArrayRef {
             match &c.values {
-                Values::Str(v) => Arc::new(StringArray::from(v.clone())),
-                Values::Int(v) => Arc::new(Int64Array::from(v.clone())),
-                Values::Float(v) => Arc::new(Float64Array::from(v.clone())),
+                Values::Str(v) => Arc::new(v.iter().map(Option::as_deref).collect::<StringArray>()),
+                Values::Int(v) => Arc::new(v.iter().copied().collect::<Int64Array>()),
+                Values::Float(v) => Arc::new(v.iter().copied().collect::<Float64Array>()),
             }
         })
         .collect();
