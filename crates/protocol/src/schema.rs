@@ -5,6 +5,7 @@
 //! [`crate::validate`], which turns a [`ProtocolFile`] into a [`crate::Protocol`].
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::registry::{
     Allocation, ArmGroupType, ContactRole, EnrollmentType, InterventionModel, Masking, Phase,
@@ -34,6 +35,9 @@ pub struct ProtocolFile {
     pub analysis: Analysis,
     /// Simulation settings.
     pub simulation: Simulation,
+    /// Allocation method (`[allocation]`); absent: permuted blocks of twice the ratio sum
+    /// (single group for one arm).
+    pub allocation: Option<AllocationTable>,
 }
 
 /// `[study]`: the registry record (ClinicalTrials.gov API v2 names, snake_case; codes verbatim).
@@ -669,6 +673,53 @@ pub struct Simulation {
     pub replicates: u32,
     /// Follow-up after randomization, days (1–365).
     pub follow_up_days: u32,
+}
+
+/// Randomization method of an `[allocation]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationMethod {
+    /// Independent draws with probabilities proportional to the ratio.
+    Simple,
+    /// Permuted blocks over the whole trial.
+    PermutedBlocks,
+    /// Permuted blocks within each stratum (combination of factor levels).
+    StratifiedBlocks,
+    /// Pocock–Simon minimisation over the factors, with a random element.
+    Minimisation,
+}
+
+/// `[allocation]`: how enrolled patients are allocated to arms.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationTable {
+    /// The method.
+    pub method: AllocationMethod,
+    /// Block sizes (blocks methods); each new block's size is drawn among them. Each a
+    /// multiple of the ratio sum. Absent: one size, twice the ratio sum.
+    #[serde(default)]
+    pub block_sizes: Vec<u32>,
+    /// Stratification / minimisation factors: baseline variable names.
+    #[serde(default)]
+    pub factors: Vec<String>,
+    /// Per-factor settings (`[allocation.factor.age]`), keyed by variable name.
+    #[serde(default)]
+    pub factor: BTreeMap<String, FactorTable>,
+    /// Minimisation weight of each factor, in `factors` order (default 1 each).
+    #[serde(default)]
+    pub weights: Vec<f64>,
+    /// Minimisation: probability of the arm that minimises imbalance (default 0.8).
+    pub p_preferred: Option<f64>,
+}
+
+/// `[allocation.factor.NAME]`: how a factor's values make levels.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactorTable {
+    /// Numeric variables: increasing cut points; level k holds values in
+    /// `[cutoffs[k-1], cutoffs[k])` (first level below the first cut point).
+    #[serde(default)]
+    pub cutoffs: Vec<f64>,
 }
 
 /// How a value of a file enum is spelled in protocol files (`"amotosalen_uva"`, `"bone_marrow"`).

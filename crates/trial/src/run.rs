@@ -8,12 +8,13 @@
 //! their own streams; parallel results are collected in id order. So the datasets and the
 //! summary are byte-identical for any thread count and, after [`merge`], any shard layout.
 
-use crate::allocation::{AllocationError, BlockSizes, Design, Enrollee, Ratio, Scheme, allocate};
+use crate::allocation::{AllocationError, Enrollee, allocate};
 use crate::datasets::adam::{
     self, AdverseEventRecord, AeOutcome, Arm, EndOfStudy, LabRecord, Parameter, Severity, Study,
     SubjectRecord, TimeToEventRecord, TteOutcome, WhoScoreRecord, study_day,
 };
 use crate::datasets::{Dataset, DatasetError};
+pub use crate::design::design;
 use crate::outcomes::{self, EndpointValue, OutcomeRow};
 use crate::results::{ResultsFolder, ShardSpec, write_atomically};
 use crate::simulate::{Candidate, Course, SimulationError, Simulator};
@@ -142,24 +143,6 @@ pub struct TrialOutput {
     pub allocation_scheme: String,
 }
 
-/// The allocation design of a protocol: one arm → single group; otherwise permuted blocks of
-/// twice the ratio sum (e.g. 4 for 1:1), the usual default of trial randomization lists.
-pub fn design(protocol: &Protocol) -> Result<(Design, String), AllocationError> {
-    let ratio = Ratio::new(protocol.arms.iter().map(|a| a.ratio).collect())?;
-    if protocol.arms.len() == 1 {
-        return Ok((
-            Design::new(ratio, Scheme::SingleGroup)?,
-            "single group".into(),
-        ));
-    }
-    let size = 2 * ratio.sum();
-    let blocks = BlockSizes::new(vec![size], &ratio)?;
-    Ok((
-        Design::new(ratio, Scheme::PermutedBlocks(blocks))?,
-        format!("permuted blocks of {size}"),
-    ))
-}
-
 fn simulator<'a>(protocol: &'a Protocol, population: &'a PopulationSpec) -> Simulator<'a> {
     Simulator {
         protocol,
@@ -237,11 +220,8 @@ pub fn simulate_trial(
     let (design, allocation_scheme) = design(protocol)?;
     let enrollees: Vec<Enrollee> = enrolled
         .iter()
-        .map(|c| Enrollee {
-            id: c.covariates.patient_id,
-            levels: Vec::new(),
-        })
-        .collect();
+        .map(|c| crate::design::enrollee(protocol, c.covariates.patient_id, c))
+        .collect::<Result<_, _>>()?;
     let arms = allocate(&design, protocol.simulation.seed, &enrollees)?;
     let sim = simulator(protocol, &spec);
     let twins = protocol.analysis.twins && protocol.arms.len() > 1;

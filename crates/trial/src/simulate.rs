@@ -19,8 +19,8 @@
 //! recorded as an adverse event but not fed back into the model.
 
 use model::Phenotype;
-use population::{Covariates, VirtualPatient};
-use protocol::Protocol;
+use population::{BaselineState, Covariates, VirtualPatient};
+use protocol::{Baseline, Protocol, Value, Variable};
 use rand::RngExt;
 use solve::{DayRow, EventKind};
 use streams::{Purpose, stream};
@@ -89,6 +89,17 @@ pub struct Candidate {
     pub baseline: Option<DayRow>,
     /// The first criterion that failed, as written; `None` when eligible.
     pub failed: Option<String>,
+    /// Baseline variables at screening, as the criteria saw them (`None` when excluded before
+    /// any simulation); allocation factors are read from it.
+    pub baseline_state: Option<BaselineState>,
+}
+
+impl Baseline for Candidate {
+    fn value(&self, var: Variable) -> Value {
+        self.baseline_state
+            .as_ref()
+            .map_or(Value::Missing, |b| b.value(var))
+    }
 }
 
 /// One day of a course, trial day k = position in [`Course::days`].
@@ -176,6 +187,7 @@ impl Simulator<'_> {
                 baseline: None,
                 patient,
                 failed: Some(reason),
+                baseline_state: None,
             });
         }
         let trajectory = patient.natural_history(0.0).map_err(Box::new)?;
@@ -185,6 +197,7 @@ impl Simulator<'_> {
             .or(trajectory.rows.last())
             .expect("a solve has at least the onset row");
         let screening = population::screen(self.protocol, &patient, &trajectory);
+        let baseline_state = BaselineState::at_screening(&patient, &trajectory);
         let failed = (!screening.eligible).then(|| {
             screening
                 .first_failure()
@@ -197,6 +210,7 @@ impl Simulator<'_> {
             randomization_day: day,
             baseline: Some(baseline),
             failed,
+            baseline_state,
         })
     }
 
