@@ -8,7 +8,7 @@ use crate::schema::AllocationMethod;
 use crate::schema::{
     Analysis, AnalysisPopulation, Antibiotics, BundleName, Dexamethasone, Endpoint, Immunoglobulin,
     InterferonAlpha, LopinavirRitonavir, Methylprednisolone, Msc, Plasma, Remdesivir, Ribavirin,
-    ScheduleReference, Simulation, Study, Tocilizumab,
+    ScheduleReference, Simulation, StartDelay, Study, Tocilizumab,
 };
 use crate::variables::{Baseline, Value, VarType, Variable};
 
@@ -94,6 +94,8 @@ pub struct Regimen {
     pub relative_to: ScheduleReference,
     /// Days after the reference event of the first administration.
     pub start_day: u32,
+    /// Per-patient delay of the actual start; `None`: starts as scheduled.
+    pub start_delay: Option<StartDelay>,
     /// The product and its settings.
     pub product: Product,
 }

@@ -222,6 +222,8 @@ pub struct RegimenFile {
     /// Day of the first administration, days after the reference event (0 = same day).
     #[serde(default)]
     pub start_day: u32,
+    /// Delay of the actual start, drawn once per patient (absent: no delay).
+    pub start_delay: Option<StartDelay>,
     /// Hyperimmune or convalescent plasma.
     pub plasma: Option<Plasma>,
     /// Mesenchymal stromal cells.
@@ -246,6 +248,35 @@ pub struct RegimenFile {
     pub tocilizumab: Option<Tocilizumab>,
     /// A named bundle of care.
     pub bundle: Option<Bundle>,
+}
+
+/// Distribution of the delay between the scheduled and the actual start of a regimen, in
+/// days. Each patient draws one uniform u; every delayed regimen of every arm starts
+/// F⁻¹(u) days late, so a patient's counterfactual twins are delayed alike.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StartDelay {
+    /// Uniform on `[min_days, max_days]`.
+    Uniform {
+        /// Shortest delay, days (≥ 0).
+        min_days: f64,
+        /// Longest delay, days (≥ `min_days`, ≤ 30).
+        max_days: f64,
+    },
+    /// Gamma with shape k and scale θ (mean kθ days).
+    Gamma {
+        /// Shape k (0 < k ≤ 100).
+        shape: f64,
+        /// Scale θ, days (0 < θ ≤ 30).
+        scale_days: f64,
+    },
+    /// Log-normal: ln(delay) ~ Normal(ln(median), sdlog²).
+    Lognormal {
+        /// Median delay, days (0 < median ≤ 30).
+        median_days: f64,
+        /// Standard deviation of ln(delay) (0 < sdlog ≤ 3).
+        sdlog: f64,
+    },
 }
 
 fn randomization() -> ScheduleReference {

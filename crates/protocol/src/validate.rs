@@ -30,7 +30,7 @@ use crate::protocol::{
 use crate::registry::{Allocation, InterventionModel, Masking};
 use crate::schema::{
     AllocationMethod, EndpointKind, Measure, PRODUCT_KEYS, PlasmaKind, ProtocolFile, RegimenFile,
-    Route, ScheduleReference,
+    Route, ScheduleReference, StartDelay,
 };
 use crate::suggest::did_you_mean;
 use crate::variables::{VARIABLES, VarType, Variable};
@@ -257,8 +257,12 @@ impl Validator<'_, '_> {
                     name: r.name.clone(),
                     relative_to: r.relative_to,
                     start_day: r.start_day,
+                    start_delay: r.start_delay,
                     product,
                 };
+                if let Some(delay) = &r.start_delay {
+                    self.start_delay(&path.key("start_delay"), delay);
+                }
                 let last = regimen
                     .administration_days()
                     .last()
@@ -474,6 +478,43 @@ impl Validator<'_, '_> {
             Product::Bundle(_) => {}
         }
         Some(product)
+    }
+
+    /// Plausibility bounds of a start-delay distribution (a delay of more than 30 days is a
+    /// different schedule, not a delay).
+    fn start_delay(&mut self, path: &FieldPath, delay: &StartDelay) {
+        match *delay {
+            StartDelay::Uniform { min_days, max_days } => {
+                self.bounds(&path.key("min_days"), min_days, 0.0, 30.0, "days");
+                self.bounds(
+                    &path.key("max_days"),
+                    max_days,
+                    min_days.max(0.0),
+                    30.0,
+                    "days",
+                );
+            }
+            StartDelay::Gamma { shape, scale_days } => {
+                self.positive(&path.key("shape"), shape, 100.0, "");
+                self.positive(&path.key("scale_days"), scale_days, 30.0, "days");
+            }
+            StartDelay::Lognormal { median_days, sdlog } => {
+                self.positive(&path.key("median_days"), median_days, 30.0, "days");
+                self.positive(&path.key("sdlog"), sdlog, 3.0, "");
+            }
+        }
+    }
+
+    /// `value` must lie in `(0, hi]`.
+    fn positive(&mut self, path: &FieldPath, value: f64, hi: f64, unit: &str) {
+        if !(value > 0.0 && value <= hi) {
+            self.error(
+                path,
+                format!("{value} {unit} is out of bounds"),
+                format!("a value above 0 and at most {hi} {unit}"),
+                None,
+            );
+        }
     }
 
     /// Exactly one of two alternative keys must be set.

@@ -76,6 +76,19 @@ fn every_key_and_value_is_documented() {
     wanted.extend(keys_of::<Simulation>());
     wanted.extend(keys_of::<AllocationTable>());
     wanted.extend(keys_of::<FactorTable>());
+    wanted.extend(
+        [
+            "distribution",
+            "min_days",
+            "max_days",
+            "shape",
+            "scale_days",
+            "median_days",
+            "sdlog",
+        ]
+        .map(String::from),
+    );
+    wanted.extend(["uniform", "gamma", "lognormal"].map(String::from));
     for values in [
         values_of::<Status>(),
         values_of::<StudyType>(),

@@ -314,6 +314,7 @@ mod tests {
                 serious: false,
             }],
             treated: true,
+            treatment_start_days: Some(0.0),
         }
     }
 

@@ -322,6 +322,10 @@ fn build_datasets(
     let horizon = f64::from(follow_up);
     let arm_names: Vec<String> = protocol.arms.iter().map(|a| a.label.clone()).collect();
     let labs = lab_parameters();
+    let mut adsl_design = adam::AdslDesign {
+        masking: protocol.study.masking.map(|m| m.to_string()),
+        ..adam::AdslDesign::default()
+    };
     let (mut subjects, mut tte, mut scores, mut lab_rows, mut aes, mut rows) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     for p in patients {
@@ -333,6 +337,9 @@ fn build_datasets(
             name: arm_names[p.arm].clone(),
         };
         let died = c.death_days.filter(|&t| t <= horizon);
+        if let Some(start) = c.treatment_start_days {
+            adsl_design.treatment_delay_days.insert(id, start);
+        }
         subjects.push(SubjectRecord {
             subject_id: id,
             site_id: SITE_ID.into(),
@@ -343,7 +350,7 @@ fn build_datasets(
             actual_arm: Some(arm),
             randomized: true,
             safety: true,
-            treatment_start_day: c.treated.then_some(1),
+            treatment_start_day: c.treatment_start_days.map(study_day),
             death_day: died.map(study_day),
             end_of_study_day: study_day(died.unwrap_or(horizon)),
             end_of_study: if died.is_some() {
@@ -471,7 +478,7 @@ fn build_datasets(
     let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
     drop(rows);
     Ok(Datasets {
-        adsl: adam::adsl(&study, &subjects)?,
+        adsl: adam::adsl_with(&study, &subjects, &adsl_design)?,
         adtte,
         adcps,
         adlb,

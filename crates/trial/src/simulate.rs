@@ -14,8 +14,8 @@
 //!
 //! Patients come from the population crate ([`population::VirtualPatient`]: covariates,
 //! individual parameters with between-patient variability, timeline) and are screened by
-//! [`population::screen`] on their untreated course. No treatment delay after randomization and
-//! no loss to follow-up are simulated yet. TRALI's lung injury (`lung_injury_fraction`) is
+//! [`population::screen`] on their untreated course. Regimens may start late by a per-patient
+//! delay ([`crate::regimens`]); a patient may be lost to follow-up (`loss_time`). TRALI's lung injury (`lung_injury_fraction`) is
 //! recorded as an adverse event but not fed back into the model.
 
 use model::Phenotype;
@@ -149,6 +149,9 @@ pub struct Course {
     pub adverse_events: Vec<CourseAdverseEvent>,
     /// Any study product administered.
     pub treated: bool,
+    /// First administration, days since randomization (0 for anything given before it);
+    /// `None` when nothing was given.
+    pub treatment_start_days: Option<f64>,
 }
 
 fn abo(c: &Covariates) -> therapy::AboGroup {
@@ -224,8 +227,10 @@ impl Simulator<'_> {
             patient: id,
             source,
         };
+        let delay_u = crate::regimens::delay_uniform(self.seed, id);
         let regimen =
-            crate::regimens::arm_regimen(self.protocol, arm, c, f64::from(day)).map_err(spec)?;
+            crate::regimens::arm_regimen_delayed(self.protocol, arm, c, f64::from(day), delay_u)
+                .map_err(spec)?;
         let context = PatientContext::new(
             patient.model_covariates.weight_kg,
             patient.timeline.onset_day,
@@ -297,6 +302,11 @@ impl Simulator<'_> {
             discharge_days,
             adverse_events,
             treated: !treatment.administrations.is_empty(),
+            treatment_start_days: treatment
+                .administrations
+                .iter()
+                .map(|a| since(a.time_days))
+                .reduce(f64::min),
         })
     }
 }
