@@ -223,3 +223,92 @@ fn bad_shard_is_bad_input() {
     let out = immunotrial(dir.path(), &["run", "--shard", "3/2", "--out", "x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn lost_patients_are_censored_at_the_loss_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = small_protocol(dir.path(), 40, |t| {
+        t.replace(
+            "follow_up_days = 28",
+            "follow_up_days = 28\nloss_to_follow_up = { rate_per_day = 0.03 }",
+        )
+    });
+    ok(&immunotrial(
+        dir.path(),
+        &["run", &protocol, "--quiet", "--out", "out"],
+    ));
+    let out = dir.path().join("out");
+    let parsed =
+        protocol::parse_protocol("p", &std::fs::read_to_string(&protocol).unwrap()).unwrap();
+    let seed = parsed.simulation.seed;
+    let csv = |name: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
+        let headers = r.headers().unwrap().clone();
+        r.records()
+            .map(|rec| {
+                headers
+                    .iter()
+                    .zip(rec.unwrap().iter())
+                    .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .collect()
+    };
+    let adsl = csv("adsl.csv");
+    let adtte = csv("adtte.csv");
+    let adcps = csv("adcps.csv");
+    let mut lost = 0;
+    for subject in &adsl {
+        let id: u64 = subject["SUBJID"].parse().unwrap();
+        let usubjid = &subject["USUBJID"];
+        let Some(t) = trial::simulate::loss_time(&parsed, seed, id) else {
+            assert_ne!(subject["DCSREAS"], "LOST TO FOLLOW-UP");
+            continue;
+        };
+        if subject["DCSREAS"] == "DEATH" {
+            // Died before the loss time: not lost.
+            assert!(subject["DTHDT"].parse::<f64>().unwrap() <= t.floor() + 1.0);
+            continue;
+        }
+        lost += 1;
+        assert_eq!(subject["DCSREAS"], "LOST TO FOLLOW-UP");
+        let eos: i64 = subject["EOSDT"].parse().unwrap();
+        assert_eq!(
+            eos,
+            t.floor() as i64 + 1,
+            "EOSDT is the study day of the loss"
+        );
+        let os = adtte
+            .iter()
+            .find(|r| &r["USUBJID"] == usubjid && r["PARAMCD"] == "OS28")
+            .unwrap();
+        assert_eq!(os["CNSR"], "2");
+        assert_eq!(os["EVNTDESC"], "LOST TO FOLLOW-UP");
+        assert!((os["AVAL"].parse::<f64>().unwrap() - t).abs() < 1e-9);
+        let last_score_day = adcps
+            .iter()
+            .filter(|r| &r["USUBJID"] == usubjid)
+            .map(|r| r["ADY"].parse::<i64>().unwrap())
+            .max()
+            .unwrap();
+        assert!(last_score_day <= eos, "no WHO score after the loss");
+    }
+    assert!(lost >= 5, "rate 0.03/day over 28 days loses ~ half: {lost}");
+    let s = summary(&out);
+    let counted: u64 = s["consort"]["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["lost_to_follow_up"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, lost);
+    // The primary endpoint (death by day 28, binary) is complete-case: analysed < allocated.
+    for arm in s["consort"]["arms"].as_array().unwrap() {
+        let allocated = arm["allocated"].as_u64().unwrap();
+        let analysed = arm["analysed"].as_u64().unwrap();
+        assert_eq!(
+            analysed + arm["lost_to_follow_up"].as_u64().unwrap(),
+            allocated
+        );
+    }
+}

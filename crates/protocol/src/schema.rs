@@ -704,6 +704,33 @@ pub struct Simulation {
     pub replicates: u32,
     /// Follow-up after randomization, days (1–365).
     pub follow_up_days: u32,
+    /// Loss to follow-up (absent: nobody is lost).
+    pub loss_to_follow_up: Option<LossToFollowUp>,
+}
+
+/// `loss_to_follow_up`: an exponential time to loss, given by its rate or by the share lost
+/// by a day. Exactly one of `rate_per_day` and `proportion` (with `by_day`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LossToFollowUp {
+    /// Hazard of loss, per day (0–1).
+    pub rate_per_day: Option<f64>,
+    /// Share of patients lost by `by_day`, among those still alive ([0, 1)).
+    pub proportion: Option<f64>,
+    /// Day by which `proportion` are lost (1 to follow-up).
+    pub by_day: Option<u32>,
+}
+
+impl LossToFollowUp {
+    /// The hazard of loss per day: `rate_per_day`, or −ln(1 − p) / `by_day` so that
+    /// P(T ≤ by_day) = p for the exponential time T.
+    pub fn rate(&self) -> f64 {
+        match (self.rate_per_day, self.proportion, self.by_day) {
+            (Some(rate), _, _) => rate,
+            (None, Some(p), Some(day)) if day > 0 && p < 1.0 => -(1.0 - p).ln() / f64::from(day),
+            _ => 0.0,
+        }
+    }
 }
 
 /// Randomization method of an `[allocation]` table.

@@ -1026,6 +1026,55 @@ impl Validator<'_, '_> {
             365,
             "days",
         );
+        if let Some(loss) = &s.loss_to_follow_up {
+            let at = |key: &str| p("simulation.loss_to_follow_up").key(key);
+            match (loss.rate_per_day, loss.proportion) {
+                (Some(_), Some(_)) => self.error(
+                    &at("proportion"),
+                    "both `rate_per_day` and `proportion` are set",
+                    "one of `rate_per_day` or `proportion` with `by_day`",
+                    Some("remove one of them".into()),
+                ),
+                (None, None) => self.error(
+                    &p("simulation.loss_to_follow_up"),
+                    "neither `rate_per_day` nor `proportion` is set",
+                    "`{ rate_per_day = 0.002 }` or `{ proportion = 0.05, by_day = 28 }`",
+                    None,
+                ),
+                (Some(rate), None) => {
+                    self.bounds(&at("rate_per_day"), rate, 0.0, 1.0, "per day");
+                    if loss.by_day.is_some() {
+                        self.error(
+                            &at("by_day"),
+                            "`by_day` without `proportion`",
+                            "`by_day` only with `proportion`",
+                            Some("remove `by_day`".into()),
+                        );
+                    }
+                }
+                (None, Some(share)) => {
+                    if !(0.0..1.0).contains(&share) {
+                        self.error(
+                            &at("proportion"),
+                            format!("proportion {share} is out of bounds"),
+                            "a share in [0, 1), e.g. 0.05",
+                            None,
+                        );
+                    }
+                    match loss.by_day {
+                        None => self.error(
+                            &p("simulation.loss_to_follow_up"),
+                            "`proportion` without `by_day`",
+                            "`by_day`: the day by which that share is lost",
+                            Some(format!("e.g. by_day = {}", s.follow_up_days)),
+                        ),
+                        Some(day) => {
+                            self.count(&at("by_day"), day, 1, s.follow_up_days.max(1), "days")
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

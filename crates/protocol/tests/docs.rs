@@ -76,6 +76,7 @@ fn every_key_and_value_is_documented() {
     wanted.extend(keys_of::<Simulation>());
     wanted.extend(keys_of::<AllocationTable>());
     wanted.extend(keys_of::<FactorTable>());
+    wanted.extend(keys_of::<LossToFollowUp>());
     wanted.extend(
         [
             "distribution",

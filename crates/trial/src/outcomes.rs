@@ -46,6 +46,8 @@ pub enum EndpointValue {
     Ordinal(u8),
     /// A number; `None` when not measurable (e.g. dead for the whole window).
     Continuous(Option<f64>),
+    /// Not observed: lost to follow-up before the time point without the answer being known.
+    Missing,
 }
 
 fn day(course: &Course, k: u32) -> &crate::simulate::CourseDay {
@@ -114,32 +116,44 @@ fn lab(d: &crate::simulate::CourseDay, measure: Measure) -> Option<f64> {
     }
 }
 
-/// The value of `endpoint` for `course`.
+/// The value of `endpoint` for `course`. A patient lost to follow-up before the time point is
+/// observed up to the loss: an event before it counts; otherwise a binary, ordinal or
+/// WHO-score value is [`EndpointValue::Missing`], a time to event is censored at the loss, and
+/// a lab mean uses the days before it.
 pub fn value(course: &Course, endpoint: &Endpoint) -> EndpointValue {
     let n = endpoint.day;
     let horizon = f64::from(n);
+    let lost = course.lost_days.filter(|&l| l < horizon);
+    let seen = |t: f64| t <= horizon && lost.is_none_or(|l| t <= l);
     match endpoint.kind {
-        EndpointKind::Binary => EndpointValue::Binary(
-            event_time(course, endpoint.measure).is_some_and(|t| t <= horizon),
-        ),
+        EndpointKind::Binary => match event_time(course, endpoint.measure) {
+            Some(t) if seen(t) => EndpointValue::Binary(true),
+            _ if lost.is_some() => EndpointValue::Missing,
+            _ => EndpointValue::Binary(false),
+        },
         EndpointKind::TimeToEvent => match event_time(course, endpoint.measure) {
-            Some(t) if t <= horizon => EndpointValue::Time {
+            Some(t) if seen(t) => EndpointValue::Time {
                 time: t,
                 event: true,
             },
             _ => EndpointValue::Time {
-                time: horizon,
+                time: lost.unwrap_or(horizon),
                 event: false,
             },
         },
+        EndpointKind::Ordinal if lost.is_some() => EndpointValue::Missing,
         EndpointKind::Ordinal => EndpointValue::Ordinal(day(course, n).who),
         EndpointKind::Continuous => {
             if lab(day(course, 0), endpoint.measure).is_none() {
+                if lost.is_some() {
+                    return EndpointValue::Missing;
+                }
                 return EndpointValue::Continuous(Some(f64::from(day(course, n).who)));
             }
             let from = endpoint.from_day.unwrap_or(n).min(n);
             let values: Vec<f64> = (from..=n)
                 .filter(|&k| alive_on(course, k))
+                .filter(|&k| lost.is_none_or(|l| f64::from(k) <= l))
                 .filter_map(|k| lab(day(course, k), endpoint.measure))
                 .collect();
             EndpointValue::Continuous(
@@ -314,6 +328,7 @@ mod tests {
                 serious: false,
             }],
             treated: true,
+            lost_days: None,
             treatment_start_days: Some(0.0),
         }
     }
@@ -398,5 +413,65 @@ mod tests {
         assert_eq!(value(&c, &who), EndpointValue::Ordinal(10));
         let reaction = endpoint(EndpointKind::Binary, Measure::TransfusionReaction, 1, None);
         assert_eq!(value(&c, &reaction), EndpointValue::Binary(true));
+    }
+
+    #[test]
+    fn a_patient_lost_before_the_time_point_is_observed_up_to_the_loss() {
+        // Ventilated (7) from day 2, lost at t = 3.5, dies later (unobserved: a lost patient
+        // is alive at the loss).
+        let mut c = course(&[6, 6, 7, 7, 8, 9], &[1.0; 6], None, None);
+        c.lost_days = Some(3.5);
+        let death = |kind, day| endpoint(kind, Measure::Death, day, None);
+        // Death by day 5: unknown after the loss → missing (complete-case analysis).
+        assert_eq!(
+            value(&c, &death(EndpointKind::Binary, 5)),
+            EndpointValue::Missing
+        );
+        // Time to death: censored at the loss.
+        assert_eq!(
+            value(&c, &death(EndpointKind::TimeToEvent, 5)),
+            EndpointValue::Time {
+                time: 3.5,
+                event: false
+            }
+        );
+        // Progression to ventilation (WHO ≥ 7) on day 2, before the loss: observed.
+        let vent = endpoint(EndpointKind::TimeToEvent, Measure::WhoScore, 5, None);
+        assert_eq!(
+            value(&c, &vent),
+            EndpointValue::Time {
+                time: 2.0,
+                event: true
+            }
+        );
+        // The WHO score on day 5 is unknown; on day 3 it is known.
+        let who = |day| endpoint(EndpointKind::Ordinal, Measure::WhoScore, day, None);
+        assert_eq!(value(&c, &who(5)), EndpointValue::Missing);
+        assert_eq!(value(&c, &who(3)), EndpointValue::Ordinal(7));
+        // A lab mean over days 1–5 uses days 1–3.
+        let mut labs = course(
+            &[6, 6, 7, 7, 8, 9],
+            &[1.0, 2.0, 3.0, 4.0, 50.0, 60.0],
+            None,
+            None,
+        );
+        labs.lost_days = Some(3.5);
+        match value(
+            &labs,
+            &endpoint(
+                EndpointKind::Continuous,
+                Measure::LymphocyteCount,
+                5,
+                Some(1),
+            ),
+        ) {
+            EndpointValue::Continuous(Some(v)) => assert!((v - 3.0).abs() < 1e-12, "{v}"),
+            other => panic!("{other:?}"),
+        }
+        // A loss after the time point changes nothing.
+        assert_eq!(
+            value(&c, &death(EndpointKind::Binary, 3)),
+            EndpointValue::Binary(false)
+        );
     }
 }

@@ -336,7 +336,9 @@ fn build_datasets(
             number: p.arm as i64 + 1,
             name: arm_names[p.arm].clone(),
         };
-        let died = c.death_days.filter(|&t| t <= horizon);
+        // Observation ends at the loss to follow-up, if any (the patient is alive then).
+        let observed_until = c.lost_days.unwrap_or(horizon);
+        let died = c.death_days.filter(|&t| t <= observed_until);
         if let Some(start) = c.treatment_start_days {
             adsl_design.treatment_delay_days.insert(id, start);
         }
@@ -352,17 +354,18 @@ fn build_datasets(
             safety: true,
             treatment_start_day: c.treatment_start_days.map(study_day),
             death_day: died.map(study_day),
-            end_of_study_day: study_day(died.unwrap_or(horizon)),
-            end_of_study: if died.is_some() {
-                EndOfStudy::Death
-            } else {
-                EndOfStudy::Completed
+            end_of_study_day: study_day(died.unwrap_or(observed_until)),
+            end_of_study: match (died, c.lost_days) {
+                (Some(_), _) => EndOfStudy::Death,
+                (None, Some(_)) => EndOfStudy::LostToFollowUp,
+                (None, None) => EndOfStudy::Completed,
             },
         });
         let daily: Vec<WhoScoreRecord> = c
             .days
             .iter()
             .enumerate()
+            .take_while(|&(k, _)| k as f64 <= observed_until)
             .map(|(k, d)| WhoScoreRecord {
                 subject_id: id,
                 study_day: k as i64 + 1,
@@ -373,7 +376,7 @@ fn build_datasets(
             id,
             follow_up,
             c.death_days,
-            horizon,
+            observed_until,
         ));
         tte.push(crate::endpoints::time_to_recovery(id, follow_up, &daily));
         let mut codes: Vec<String> = vec![format!("OS{follow_up}"), "TTRECOV".into()];
@@ -399,6 +402,11 @@ fn build_datasets(
                         TteOutcome::Event {
                             description: protocol::schema::spelling(&e.measure).to_uppercase(),
                         }
+                    } else if time < f64::from(e.day) {
+                        TteOutcome::Censored {
+                            code: crate::endpoints::CNSR_LOST,
+                            description: "LOST TO FOLLOW-UP".into(),
+                        }
                     } else {
                         TteOutcome::Censored {
                             code: crate::endpoints::CNSR_HORIZON,
@@ -410,7 +418,7 @@ fn build_datasets(
         }
         scores.extend(daily);
         for &k in LAB_VISIT_DAYS.iter().filter(|&&k| k <= follow_up) {
-            if died.is_some_and(|d| d <= f64::from(k)) {
+            if died.is_some_and(|d| d <= f64::from(k)) || f64::from(k) > observed_until {
                 break;
             }
             for (parameter, get) in &labs {
@@ -422,7 +430,11 @@ fn build_datasets(
                 });
             }
         }
-        for e in c.adverse_events.iter().filter(|e| e.time_days <= horizon) {
+        for e in c
+            .adverse_events
+            .iter()
+            .filter(|e| e.time_days <= observed_until)
+        {
             aes.push(AdverseEventRecord {
                 subject_id: id,
                 term: e.term.to_uppercase(),
