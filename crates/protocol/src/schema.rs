@@ -598,6 +598,12 @@ pub enum Measure {
     TransfusionReaction,
     /// Any adverse event.
     AdverseEvent,
+    /// Ventilator-free days through day N: days alive and off invasive ventilation (WHO ≥ 7);
+    /// 0 for a patient dead by day N.
+    VentilatorFreeDays,
+    /// Organ-support-free days through day N (REMAP-CAP: N = 21): days alive and free of
+    /// respiratory or cardiovascular organ support (WHO ≥ 6); −1 for a patient who died.
+    OrganSupportFreeDays,
 }
 
 /// Statistical type of an endpoint.

@@ -1094,6 +1094,7 @@ fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
         | Measure::Il6
         | Measure::NeutralizingTiter => &[Continuous],
         Measure::TransfusionReaction | Measure::AdverseEvent => &[Binary, TimeToEvent],
+        Measure::VentilatorFreeDays | Measure::OrganSupportFreeDays => &[Ordinal, Continuous],
     }
 }
 

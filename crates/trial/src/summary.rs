@@ -338,7 +338,10 @@ fn cox_hr(time: &[f64], event: &[bool], group: &[f64]) -> Option<stats::survival
 }
 
 fn polr_or(y: &[f64], group: &[f64]) -> Option<stats::ordinal::PolrTerm> {
-    let y: Vec<u32> = y.iter().map(|&v| v as u32).collect();
+    // Scores below 0 (organ-support-free days, −1 for death) are shifted to start at 0; a
+    // constant shift leaves the proportional-odds fit unchanged.
+    let lowest = y.iter().copied().fold(0.0, f64::min);
+    let y: Vec<u32> = y.iter().map(|&v| (v - lowest) as u32).collect();
     stats::ordinal::polr(&y, &[group])
         .ok()
         .and_then(|f| f.terms.first().copied())
