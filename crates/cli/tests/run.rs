@@ -223,3 +223,193 @@ fn bad_shard_is_bad_input() {
     let out = immunotrial(dir.path(), &["run", "--shard", "3/2", "--out", "x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn lost_patients_are_censored_at_the_loss_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let protocol = small_protocol(dir.path(), 40, |t| {
+        t.replace(
+            "follow_up_days = 28",
+            "follow_up_days = 28\nloss_to_follow_up = { rate_per_day = 0.03 }",
+        )
+    });
+    ok(&immunotrial(
+        dir.path(),
+        &["run", &protocol, "--quiet", "--out", "out"],
+    ));
+    let out = dir.path().join("out");
+    let parsed =
+        protocol::parse_protocol("p", &std::fs::read_to_string(&protocol).unwrap()).unwrap();
+    let seed = parsed.simulation.seed;
+    let csv = |name: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
+        let headers = r.headers().unwrap().clone();
+        r.records()
+            .map(|rec| {
+                headers
+                    .iter()
+                    .zip(rec.unwrap().iter())
+                    .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .collect()
+    };
+    let adsl = csv("adsl.csv");
+    let adtte = csv("adtte.csv");
+    let adcps = csv("adcps.csv");
+    let mut lost = 0;
+    for subject in &adsl {
+        let id: u64 = subject["SUBJID"].parse().unwrap();
+        let usubjid = &subject["USUBJID"];
+        let Some(t) = trial::simulate::loss_time(&parsed, seed, id) else {
+            assert_ne!(subject["DCSREAS"], "LOST TO FOLLOW-UP");
+            continue;
+        };
+        if subject["DCSREAS"] == "DEATH" {
+            // Died before the loss time: not lost.
+            assert!(subject["DTHDT"].parse::<f64>().unwrap() <= t.floor() + 1.0);
+            continue;
+        }
+        lost += 1;
+        assert_eq!(subject["DCSREAS"], "LOST TO FOLLOW-UP");
+        let eos: i64 = subject["EOSDT"].parse().unwrap();
+        assert_eq!(
+            eos,
+            t.floor() as i64 + 1,
+            "EOSDT is the study day of the loss"
+        );
+        let os = adtte
+            .iter()
+            .find(|r| &r["USUBJID"] == usubjid && r["PARAMCD"] == "OS28")
+            .unwrap();
+        assert_eq!(os["CNSR"], "2");
+        assert_eq!(os["EVNTDESC"], "LOST TO FOLLOW-UP");
+        assert!((os["AVAL"].parse::<f64>().unwrap() - t).abs() < 1e-9);
+        let last_score_day = adcps
+            .iter()
+            .filter(|r| &r["USUBJID"] == usubjid)
+            .map(|r| r["ADY"].parse::<i64>().unwrap())
+            .max()
+            .unwrap();
+        assert!(last_score_day <= eos, "no WHO score after the loss");
+    }
+    assert!(lost >= 5, "rate 0.03/day over 28 days loses ~ half: {lost}");
+    let s = summary(&out);
+    let counted: u64 = s["consort"]["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["lost_to_follow_up"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, lost);
+    // The primary endpoint (death by day 28, binary) is complete-case: analysed < allocated.
+    for arm in s["consort"]["arms"].as_array().unwrap() {
+        let allocated = arm["allocated"].as_u64().unwrap();
+        let analysed = arm["analysed"].as_u64().unwrap();
+        assert_eq!(
+            analysed + arm["lost_to_follow_up"].as_u64().unwrap(),
+            allocated
+        );
+    }
+}
+
+#[test]
+fn free_days_endpoints_match_the_daily_who_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = "\n[[endpoint]]\nname = \"osfd\"\nkind = \"ordinal\"\nmeasure = \"organ_support_free_days\"\nday = 21\n\
+                 \n[[endpoint]]\nname = \"vfd\"\nkind = \"continuous\"\nmeasure = \"ventilator_free_days\"\nday = 28\n";
+    let protocol = small_protocol(dir.path(), 30, |t| {
+        t.replace("\n[analysis]", &format!("{extra}\n[analysis]"))
+    });
+    ok(&immunotrial(
+        dir.path(),
+        &["run", &protocol, "--quiet", "--out", "out"],
+    ));
+    let out = dir.path().join("out");
+    let read = |name: &str| csv::Reader::from_path(out.join(name)).unwrap();
+    // Daily WHO scores by subject (ADY = trial day + 1) and deaths, from the datasets.
+    let mut scores: std::collections::BTreeMap<String, Vec<(i64, f64)>> = Default::default();
+    let mut r = read("adcps.csv");
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (u, ady, aval) = (col("USUBJID"), col("ADY"), col("AVAL"));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        scores
+            .entry(rec[u].to_owned())
+            .or_default()
+            .push((rec[ady].parse().unwrap(), rec[aval].parse().unwrap()));
+    }
+    let mut r = read("adsl.csv");
+    let h = r.headers().unwrap().clone();
+    let (u, dth) = (
+        h.iter().position(|x| x == "USUBJID").unwrap(),
+        h.iter().position(|x| x == "DTHDT").unwrap(),
+    );
+    let death: std::collections::BTreeMap<String, Option<i64>> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[u].to_owned(), rec[dth].parse().ok())
+        })
+        .collect();
+    let mut r = read("outcomes.csv");
+    let h = r.headers().unwrap().clone();
+    let c = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (u, rand, osfd, vfd) = (c("USUBJID"), c("RANDFL"), c("osfd"), c("vfd"));
+    let mut checked = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[rand] != "Y" {
+            continue;
+        }
+        let days = &scores[&rec[u]];
+        let free = |n: i64, below: f64| {
+            days.iter()
+                .filter(|&&(d, w)| (2..=n + 1).contains(&d) && w < below)
+                .count() as f64
+        };
+        let died = death[&rec[u]];
+        let expected_osfd = if died.is_some() { -1.0 } else { free(21, 6.0) };
+        // Study day of death ≤ 29 ⇔ dead by trial day 28.
+        let expected_vfd = if died.is_some_and(|d| d <= 29) {
+            0.0
+        } else {
+            free(28, 7.0)
+        };
+        assert_eq!(
+            rec[osfd].parse::<f64>().unwrap(),
+            expected_osfd,
+            "{}",
+            &rec[u]
+        );
+        assert_eq!(
+            rec[vfd].parse::<f64>().unwrap(),
+            expected_vfd,
+            "{}",
+            &rec[u]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 30);
+    let s = summary(&out);
+    for name in ["osfd", "vfd"] {
+        let e = s["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap();
+        let n: u64 = e["arms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["n"].as_u64().unwrap())
+            .sum();
+        assert_eq!(n, 30, "{name}");
+        assert!(
+            e["comparisons"][0]["estimate"].as_f64().is_some(),
+            "{name}: {e}"
+        );
+    }
+}

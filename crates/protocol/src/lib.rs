@@ -21,7 +21,10 @@ pub mod variables;
 
 pub use criteria::{CriterionError, Expr};
 pub use diagnostics::{Diagnostic, ProtocolError};
-pub use protocol::{AnalysisPlan, Arm, Criterion, Product, Protocol, Regimen};
+pub use protocol::{
+    AllocationFactor, AllocationPlan, AnalysisPlan, Arm, Criterion, DEFAULT_P_PREFERRED, Product,
+    Protocol, Regimen,
+};
 pub use schema::ProtocolFile;
 pub use suggest::did_you_mean;
 pub use variables::{Baseline, VARIABLES, Value, VarType, Variable, VariableInfo};

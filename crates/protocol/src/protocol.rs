@@ -4,12 +4,13 @@
 
 use crate::criteria::Expr;
 use crate::registry::ArmGroupType;
+use crate::schema::AllocationMethod;
 use crate::schema::{
     Analysis, AnalysisPopulation, Antibiotics, BundleName, Dexamethasone, Endpoint, Immunoglobulin,
     InterferonAlpha, LopinavirRitonavir, Methylprednisolone, Msc, Plasma, Remdesivir, Ribavirin,
-    ScheduleReference, Simulation, Study, Tocilizumab,
+    ScheduleReference, Simulation, StartDelay, Study, Tocilizumab,
 };
-use crate::variables::{Baseline, Variable};
+use crate::variables::{Baseline, Value, VarType, Variable};
 
 /// A validated protocol.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,8 @@ pub struct Protocol {
     pub analysis: AnalysisPlan,
     /// Simulation settings.
     pub simulation: Simulation,
+    /// The `[allocation]` table, validated; `None` for the default design.
+    pub allocation: Option<AllocationPlan>,
 }
 
 impl Protocol {
@@ -91,6 +94,8 @@ pub struct Regimen {
     pub relative_to: ScheduleReference,
     /// Days after the reference event of the first administration.
     pub start_day: u32,
+    /// Per-patient delay of the actual start; `None`: starts as scheduled.
+    pub start_delay: Option<StartDelay>,
     /// The product and its settings.
     pub product: Product,
 }
@@ -190,6 +195,88 @@ impl AnalysisPlan {
             population: a.population,
             covariates,
             twins: a.twins,
+        }
+    }
+}
+
+/// A validated `[allocation]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllocationPlan {
+    /// The method.
+    pub method: AllocationMethod,
+    /// Block sizes, each a positive multiple of the ratio sum (blocks methods; empty
+    /// otherwise).
+    pub block_sizes: Vec<u32>,
+    /// Stratification / minimisation factors, in file order (empty for simple and
+    /// unstratified blocks).
+    pub factors: Vec<AllocationFactor>,
+    /// Minimisation weight per factor (1 each unless given; empty for other methods).
+    pub weights: Vec<f64>,
+    /// Minimisation: probability of assigning the arm that minimises imbalance.
+    pub p_preferred: f64,
+}
+
+/// Default probability of the preferred arm in minimisation (the value most used in practice;
+/// Pocock & Simon 1975 discuss values from 2/3 upwards).
+pub const DEFAULT_P_PREFERRED: f64 = 0.8;
+
+/// One stratification or minimisation factor: a baseline variable and how its values make
+/// levels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllocationFactor {
+    /// The variable.
+    pub variable: Variable,
+    /// Numeric variables: strictly increasing cut points (empty for booleans and categories).
+    pub cutoffs: Vec<f64>,
+}
+
+impl AllocationFactor {
+    /// Number of levels: cut points + 1 for a number, 2 for a boolean, the level count of a
+    /// category.
+    pub fn levels(&self) -> u32 {
+        match self.variable.info().ty {
+            VarType::Number => self.cutoffs.len() as u32 + 1,
+            VarType::Boolean => 2,
+            VarType::Category(levels) => levels.len() as u32,
+        }
+    }
+
+    /// The level (0-based) of a patient's value: for a number, how many cut points are at or
+    /// below it; `false` = 0, `true` = 1; a category's position in its level list. `None`
+    /// when the value is missing or of the wrong type.
+    pub fn level(&self, patient: &impl Baseline) -> Option<u32> {
+        match (patient.value(self.variable), self.variable.info().ty) {
+            (Value::Number(x), VarType::Number) if x.is_finite() => {
+                Some(self.cutoffs.iter().filter(|&&c| c <= x).count() as u32)
+            }
+            (Value::Bool(b), VarType::Boolean) => Some(u32::from(b)),
+            (Value::Category(name), VarType::Category(levels)) => levels
+                .iter()
+                .position(|l| l.eq_ignore_ascii_case(name))
+                .map(|i| i as u32),
+            _ => None,
+        }
+    }
+
+    /// Names of the levels, e.g. `age < 65`, `age >= 65`; `diabetes = false`.
+    pub fn level_names(&self) -> Vec<String> {
+        let name = self.variable.name();
+        match self.variable.info().ty {
+            VarType::Number => (0..=self.cutoffs.len())
+                .map(|k| {
+                    match (
+                        k.checked_sub(1).map(|i| self.cutoffs[i]),
+                        self.cutoffs.get(k),
+                    ) {
+                        (None, Some(hi)) => format!("{name} < {hi}"),
+                        (Some(lo), None) => format!("{name} >= {lo}"),
+                        (Some(lo), Some(hi)) => format!("{lo} <= {name} < {hi}"),
+                        (None, None) => name.to_string(),
+                    }
+                })
+                .collect(),
+            VarType::Boolean => vec![format!("{name} = false"), format!("{name} = true")],
+            VarType::Category(levels) => levels.iter().map(|l| format!("{name} = {l}")).collect(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! [`crate::validate`], which turns a [`ProtocolFile`] into a [`crate::Protocol`].
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::registry::{
     Allocation, ArmGroupType, ContactRole, EnrollmentType, InterventionModel, Masking, Phase,
@@ -34,6 +35,9 @@ pub struct ProtocolFile {
     pub analysis: Analysis,
     /// Simulation settings.
     pub simulation: Simulation,
+    /// Allocation method (`[allocation]`); absent: permuted blocks of twice the ratio sum
+    /// (single group for one arm).
+    pub allocation: Option<AllocationTable>,
 }
 
 /// `[study]`: the registry record (ClinicalTrials.gov API v2 names, snake_case; codes verbatim).
@@ -218,6 +222,8 @@ pub struct RegimenFile {
     /// Day of the first administration, days after the reference event (0 = same day).
     #[serde(default)]
     pub start_day: u32,
+    /// Delay of the actual start, drawn once per patient (absent: no delay).
+    pub start_delay: Option<StartDelay>,
     /// Hyperimmune or convalescent plasma.
     pub plasma: Option<Plasma>,
     /// Mesenchymal stromal cells.
@@ -242,6 +248,35 @@ pub struct RegimenFile {
     pub tocilizumab: Option<Tocilizumab>,
     /// A named bundle of care.
     pub bundle: Option<Bundle>,
+}
+
+/// Distribution of the delay between the scheduled and the actual start of a regimen, in
+/// days. Each patient draws one uniform u; every delayed regimen of every arm starts
+/// F⁻¹(u) days late, so a patient's counterfactual twins are delayed alike.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StartDelay {
+    /// Uniform on `[min_days, max_days]`.
+    Uniform {
+        /// Shortest delay, days (≥ 0).
+        min_days: f64,
+        /// Longest delay, days (≥ `min_days`, ≤ 30).
+        max_days: f64,
+    },
+    /// Gamma with shape k and scale θ (mean kθ days).
+    Gamma {
+        /// Shape k (0 < k ≤ 100).
+        shape: f64,
+        /// Scale θ, days (0 < θ ≤ 30).
+        scale_days: f64,
+    },
+    /// Log-normal: ln(delay) ~ Normal(ln(median), sdlog²).
+    Lognormal {
+        /// Median delay, days (0 < median ≤ 30).
+        median_days: f64,
+        /// Standard deviation of ln(delay) (0 < sdlog ≤ 3).
+        sdlog: f64,
+    },
 }
 
 fn randomization() -> ScheduleReference {
@@ -563,6 +598,12 @@ pub enum Measure {
     TransfusionReaction,
     /// Any adverse event.
     AdverseEvent,
+    /// Ventilator-free days through day N: days alive and off invasive ventilation (WHO ≥ 7);
+    /// 0 for a patient dead by day N.
+    VentilatorFreeDays,
+    /// Organ-support-free days through day N (REMAP-CAP: N = 21): days alive and free of
+    /// respiratory or cardiovascular organ support (WHO ≥ 6); −1 for a patient who died.
+    OrganSupportFreeDays,
 }
 
 /// Statistical type of an endpoint.
@@ -669,6 +710,80 @@ pub struct Simulation {
     pub replicates: u32,
     /// Follow-up after randomization, days (1–365).
     pub follow_up_days: u32,
+    /// Loss to follow-up (absent: nobody is lost).
+    pub loss_to_follow_up: Option<LossToFollowUp>,
+}
+
+/// `loss_to_follow_up`: an exponential time to loss, given by its rate or by the share lost
+/// by a day. Exactly one of `rate_per_day` and `proportion` (with `by_day`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LossToFollowUp {
+    /// Hazard of loss, per day (0–1).
+    pub rate_per_day: Option<f64>,
+    /// Share of patients lost by `by_day`, among those still alive ([0, 1)).
+    pub proportion: Option<f64>,
+    /// Day by which `proportion` are lost (1 to follow-up).
+    pub by_day: Option<u32>,
+}
+
+impl LossToFollowUp {
+    /// The hazard of loss per day: `rate_per_day`, or −ln(1 − p) / `by_day` so that
+    /// P(T ≤ by_day) = p for the exponential time T.
+    pub fn rate(&self) -> f64 {
+        match (self.rate_per_day, self.proportion, self.by_day) {
+            (Some(rate), _, _) => rate,
+            (None, Some(p), Some(day)) if day > 0 && p < 1.0 => -(1.0 - p).ln() / f64::from(day),
+            _ => 0.0,
+        }
+    }
+}
+
+/// Randomization method of an `[allocation]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationMethod {
+    /// Independent draws with probabilities proportional to the ratio.
+    Simple,
+    /// Permuted blocks over the whole trial.
+    PermutedBlocks,
+    /// Permuted blocks within each stratum (combination of factor levels).
+    StratifiedBlocks,
+    /// Pocock–Simon minimisation over the factors, with a random element.
+    Minimisation,
+}
+
+/// `[allocation]`: how enrolled patients are allocated to arms.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationTable {
+    /// The method.
+    pub method: AllocationMethod,
+    /// Block sizes (blocks methods); each new block's size is drawn among them. Each a
+    /// multiple of the ratio sum. Absent: one size, twice the ratio sum.
+    #[serde(default)]
+    pub block_sizes: Vec<u32>,
+    /// Stratification / minimisation factors: baseline variable names.
+    #[serde(default)]
+    pub factors: Vec<String>,
+    /// Per-factor settings (`[allocation.factor.age]`), keyed by variable name.
+    #[serde(default)]
+    pub factor: BTreeMap<String, FactorTable>,
+    /// Minimisation weight of each factor, in `factors` order (default 1 each).
+    #[serde(default)]
+    pub weights: Vec<f64>,
+    /// Minimisation: probability of the arm that minimises imbalance (default 0.8).
+    pub p_preferred: Option<f64>,
+}
+
+/// `[allocation.factor.NAME]`: how a factor's values make levels.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactorTable {
+    /// Numeric variables: increasing cut points; level k holds values in
+    /// `[cutoffs[k-1], cutoffs[k])` (first level below the first cut point).
+    #[serde(default)]
+    pub cutoffs: Vec<f64>,
 }
 
 /// How a value of a file enum is spelled in protocol files (`"amotosalen_uva"`, `"bone_marrow"`).

@@ -23,14 +23,17 @@
 
 use crate::criteria;
 use crate::diagnostics::{Diagnostic, FieldPath, ProtocolError, Spans};
-use crate::protocol::{AnalysisPlan, Arm, Criterion, Product, Protocol, Regimen};
+use crate::protocol::{
+    AllocationFactor, AllocationPlan, AnalysisPlan, Arm, Criterion, DEFAULT_P_PREFERRED, Product,
+    Protocol, Regimen,
+};
 use crate::registry::{Allocation, InterventionModel, Masking};
 use crate::schema::{
-    EndpointKind, Measure, PRODUCT_KEYS, PlasmaKind, ProtocolFile, RegimenFile, Route,
-    ScheduleReference,
+    AllocationMethod, EndpointKind, Measure, PRODUCT_KEYS, PlasmaKind, ProtocolFile, RegimenFile,
+    Route, ScheduleReference, StartDelay,
 };
 use crate::suggest::did_you_mean;
-use crate::variables::{VARIABLES, Variable};
+use crate::variables::{VARIABLES, VarType, Variable};
 
 /// Parse `text` (named `name` in messages) and validate it.
 pub fn parse_and_validate(name: &str, text: &str) -> Result<Protocol, ProtocolError> {
@@ -129,6 +132,7 @@ impl Validator<'_, '_> {
         self.endpoints(f);
         let covariates = self.analysis(f);
         self.simulation(f);
+        let allocation = self.allocation(f);
         Protocol {
             study: f.study.clone(),
             minimum_age_years,
@@ -140,6 +144,7 @@ impl Validator<'_, '_> {
             endpoints: f.endpoint.clone(),
             analysis: AnalysisPlan::from_file(&f.analysis, covariates),
             simulation: f.simulation.clone(),
+            allocation,
         }
     }
 
@@ -252,8 +257,12 @@ impl Validator<'_, '_> {
                     name: r.name.clone(),
                     relative_to: r.relative_to,
                     start_day: r.start_day,
+                    start_delay: r.start_delay,
                     product,
                 };
+                if let Some(delay) = &r.start_delay {
+                    self.start_delay(&path.key("start_delay"), delay);
+                }
                 let last = regimen
                     .administration_days()
                     .last()
@@ -469,6 +478,43 @@ impl Validator<'_, '_> {
             Product::Bundle(_) => {}
         }
         Some(product)
+    }
+
+    /// Plausibility bounds of a start-delay distribution (a delay of more than 30 days is a
+    /// different schedule, not a delay).
+    fn start_delay(&mut self, path: &FieldPath, delay: &StartDelay) {
+        match *delay {
+            StartDelay::Uniform { min_days, max_days } => {
+                self.bounds(&path.key("min_days"), min_days, 0.0, 30.0, "days");
+                self.bounds(
+                    &path.key("max_days"),
+                    max_days,
+                    min_days.max(0.0),
+                    30.0,
+                    "days",
+                );
+            }
+            StartDelay::Gamma { shape, scale_days } => {
+                self.positive(&path.key("shape"), shape, 100.0, "");
+                self.positive(&path.key("scale_days"), scale_days, 30.0, "days");
+            }
+            StartDelay::Lognormal { median_days, sdlog } => {
+                self.positive(&path.key("median_days"), median_days, 30.0, "days");
+                self.positive(&path.key("sdlog"), sdlog, 3.0, "");
+            }
+        }
+    }
+
+    /// `value` must lie in `(0, hi]`.
+    fn positive(&mut self, path: &FieldPath, value: f64, hi: f64, unit: &str) {
+        if !(value > 0.0 && value <= hi) {
+            self.error(
+                path,
+                format!("{value} {unit} is out of bounds"),
+                format!("a value above 0 and at most {hi} {unit}"),
+                None,
+            );
+        }
     }
 
     /// Exactly one of two alternative keys must be set.
@@ -730,6 +776,225 @@ impl Validator<'_, '_> {
         out
     }
 
+    /// `[allocation]`: the method's settings, checked against the arms' ratio.
+    fn allocation(&mut self, f: &ProtocolFile) -> Option<AllocationPlan> {
+        let a = f.allocation.as_ref()?;
+        let at = |key: &str| p("allocation").key(key);
+        let method = a.method;
+        let method_name = crate::schema::spelling(&method);
+        if f.arm.len() == 1 {
+            self.error(
+                &at("method"),
+                "a single-group study has nothing to allocate",
+                "no [allocation] table for a one-arm study",
+                Some("delete the [allocation] table, or add arms".into()),
+            );
+        }
+        let blocks = matches!(
+            method,
+            AllocationMethod::PermutedBlocks | AllocationMethod::StratifiedBlocks
+        );
+        let stratified = matches!(
+            method,
+            AllocationMethod::StratifiedBlocks | AllocationMethod::Minimisation
+        );
+        let minimisation = method == AllocationMethod::Minimisation;
+        let ratios: Vec<String> = f.arm.iter().map(|arm| arm.ratio.to_string()).collect();
+        let ratio_sum: u32 = f.arm.iter().map(|arm| arm.ratio).sum::<u32>().max(1);
+        let mut block_sizes = Vec::new();
+        if blocks {
+            for (i, &size) in a.block_sizes.iter().enumerate() {
+                if size == 0 || size % ratio_sum != 0 {
+                    self.error(
+                        &at("block_sizes").index(i),
+                        format!(
+                            "block size {size} is not a multiple of the ratio sum {ratio_sum} (ratio {})",
+                            ratios.join(":")
+                        ),
+                        format!(
+                            "a positive multiple of {ratio_sum}, e.g. {}, {} or {}",
+                            ratio_sum,
+                            2 * ratio_sum,
+                            3 * ratio_sum
+                        ),
+                        Some(format!(
+                            "every block holds each arm in the ratio, so its size is a multiple of {ratio_sum}; use e.g. block_sizes = [{}, {}]",
+                            2 * ratio_sum,
+                            3 * ratio_sum
+                        )),
+                    );
+                }
+            }
+            block_sizes = if a.block_sizes.is_empty() {
+                vec![2 * ratio_sum]
+            } else {
+                a.block_sizes.clone()
+            };
+        } else if !a.block_sizes.is_empty() {
+            self.error(
+                &at("block_sizes"),
+                format!("block sizes given for method \"{method_name}\""),
+                "block_sizes only with \"permuted_blocks\" or \"stratified_blocks\"",
+                Some("remove `block_sizes`, or choose a blocks method".into()),
+            );
+        }
+        let factors = self.allocation_factors(a, stratified, &method_name);
+        let mut weights = Vec::new();
+        if minimisation {
+            if a.weights.is_empty() {
+                weights = vec![1.0; factors.len()];
+            } else if a.weights.len() != a.factors.len() {
+                self.error(
+                    &at("weights"),
+                    format!(
+                        "{} weights for {} factors",
+                        a.weights.len(),
+                        a.factors.len()
+                    ),
+                    "one weight per factor, in the order of `factors`",
+                    None,
+                );
+            } else {
+                for (i, &w) in a.weights.iter().enumerate() {
+                    if !(w.is_finite() && w > 0.0) {
+                        self.error(
+                            &at("weights").index(i),
+                            format!("weight {w} is not a positive number"),
+                            "a weight > 0 (1 for the unweighted rule)",
+                            None,
+                        );
+                    }
+                }
+                weights = a.weights.clone();
+            }
+        } else {
+            for (key, given) in [
+                ("weights", !a.weights.is_empty()),
+                ("p_preferred", a.p_preferred.is_some()),
+            ] {
+                if given {
+                    self.error(
+                        &at(key),
+                        format!("`{key}` given for method \"{method_name}\""),
+                        format!("`{key}` only with \"minimisation\""),
+                        Some(format!("remove `{key}`")),
+                    );
+                }
+            }
+        }
+        let p_preferred = a.p_preferred.unwrap_or(DEFAULT_P_PREFERRED);
+        if !(p_preferred > 0.0 && p_preferred <= 1.0) {
+            self.error(
+                &at("p_preferred"),
+                format!("probability {p_preferred} is out of bounds"),
+                "a probability in (0, 1], usually 0.7 to 0.9",
+                Some("1 makes minimisation deterministic".into()),
+            );
+        }
+        Some(AllocationPlan {
+            method,
+            block_sizes,
+            factors,
+            weights,
+            p_preferred,
+        })
+    }
+
+    fn allocation_factors(
+        &mut self,
+        a: &crate::schema::AllocationTable,
+        stratified: bool,
+        method_name: &str,
+    ) -> Vec<AllocationFactor> {
+        let at = |key: &str| p("allocation").key(key);
+        if !stratified {
+            if !a.factors.is_empty() {
+                self.error(
+                    &at("factors"),
+                    format!("factors given for method \"{method_name}\""),
+                    "factors only with \"stratified_blocks\" or \"minimisation\"",
+                    Some("remove `factors`, or choose a stratified method".into()),
+                );
+            }
+        } else if a.factors.is_empty() {
+            self.error(
+                &at("method"),
+                format!("method \"{method_name}\" without factors"),
+                "`factors = [...]` naming at least one baseline variable",
+                Some("e.g. factors = [\"age\"] with [allocation.factor.age] cutoffs = [65]".into()),
+            );
+        }
+        let names: Vec<&str> = VARIABLES.iter().map(|v| v.name).collect();
+        let mut out = Vec::new();
+        for (i, name) in a.factors.iter().enumerate() {
+            let path = at("factors").index(i);
+            if a.factors[..i].contains(name) {
+                self.error(
+                    &path,
+                    format!("factor `{name}` listed twice"),
+                    "each factor once",
+                    None,
+                );
+                continue;
+            }
+            let Some(variable) = Variable::from_name(name) else {
+                self.error(
+                    &path,
+                    format!("unknown variable `{name}`"),
+                    "a baseline variable (see docs/protocol.md, \"Variables\")",
+                    did_you_mean(name, &names),
+                );
+                continue;
+            };
+            let cutoffs = a
+                .factor
+                .get(name)
+                .map(|t| t.cutoffs.clone())
+                .unwrap_or_default();
+            let table = at("factor").key(name);
+            match variable.info().ty {
+                VarType::Number if cutoffs.is_empty() => self.error(
+                    &path,
+                    format!("numeric factor `{name}` has no cut points"),
+                    format!("`[allocation.factor.{name}]` with `cutoffs = [...]`"),
+                    Some(format!(
+                        "e.g. [allocation.factor.{name}] cutoffs = [65] makes two levels"
+                    )),
+                ),
+                VarType::Number => {
+                    let increasing = cutoffs.windows(2).all(|w| w[0] < w[1]);
+                    if !increasing || cutoffs.iter().any(|c| !c.is_finite()) {
+                        self.error(
+                            &table.key("cutoffs"),
+                            "cut points are not strictly increasing finite numbers",
+                            "increasing numbers, e.g. [50, 65]",
+                            None,
+                        );
+                    }
+                }
+                _ if !cutoffs.is_empty() => self.error(
+                    &table.key("cutoffs"),
+                    format!("cut points for `{name}`, which is not a number"),
+                    "no cut points: a boolean has 2 levels, a category one per value",
+                    Some(format!("remove `cutoffs` from [allocation.factor.{name}]")),
+                ),
+                _ => {}
+            }
+            out.push(AllocationFactor { variable, cutoffs });
+        }
+        for key in a.factor.keys() {
+            if !a.factors.contains(key) {
+                self.error(
+                    &at("factor").key(key),
+                    format!("settings for `{key}`, which is not in `factors`"),
+                    "a table for each name listed in `factors`",
+                    Some(format!("add \"{key}\" to `factors`, or delete this table")),
+                );
+            }
+        }
+        out
+    }
+
     fn simulation(&mut self, f: &ProtocolFile) {
         let s = &f.simulation;
         if s.population.trim().is_empty() {
@@ -761,6 +1026,55 @@ impl Validator<'_, '_> {
             365,
             "days",
         );
+        if let Some(loss) = &s.loss_to_follow_up {
+            let at = |key: &str| p("simulation.loss_to_follow_up").key(key);
+            match (loss.rate_per_day, loss.proportion) {
+                (Some(_), Some(_)) => self.error(
+                    &at("proportion"),
+                    "both `rate_per_day` and `proportion` are set",
+                    "one of `rate_per_day` or `proportion` with `by_day`",
+                    Some("remove one of them".into()),
+                ),
+                (None, None) => self.error(
+                    &p("simulation.loss_to_follow_up"),
+                    "neither `rate_per_day` nor `proportion` is set",
+                    "`{ rate_per_day = 0.002 }` or `{ proportion = 0.05, by_day = 28 }`",
+                    None,
+                ),
+                (Some(rate), None) => {
+                    self.bounds(&at("rate_per_day"), rate, 0.0, 1.0, "per day");
+                    if loss.by_day.is_some() {
+                        self.error(
+                            &at("by_day"),
+                            "`by_day` without `proportion`",
+                            "`by_day` only with `proportion`",
+                            Some("remove `by_day`".into()),
+                        );
+                    }
+                }
+                (None, Some(share)) => {
+                    if !(0.0..1.0).contains(&share) {
+                        self.error(
+                            &at("proportion"),
+                            format!("proportion {share} is out of bounds"),
+                            "a share in [0, 1), e.g. 0.05",
+                            None,
+                        );
+                    }
+                    match loss.by_day {
+                        None => self.error(
+                            &p("simulation.loss_to_follow_up"),
+                            "`proportion` without `by_day`",
+                            "`by_day`: the day by which that share is lost",
+                            Some(format!("e.g. by_day = {}", s.follow_up_days)),
+                        ),
+                        Some(day) => {
+                            self.count(&at("by_day"), day, 1, s.follow_up_days.max(1), "days")
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -780,6 +1094,7 @@ fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
         | Measure::Il6
         | Measure::NeutralizingTiter => &[Continuous],
         Measure::TransfusionReaction | Measure::AdverseEvent => &[Binary, TimeToEvent],
+        Measure::VentilatorFreeDays | Measure::OrganSupportFreeDays => &[Ordinal, Continuous],
     }
 }
 

@@ -74,6 +74,22 @@ fn every_key_and_value_is_documented() {
     wanted.extend(keys_of::<Endpoint>());
     wanted.extend(keys_of::<Analysis>());
     wanted.extend(keys_of::<Simulation>());
+    wanted.extend(keys_of::<AllocationTable>());
+    wanted.extend(keys_of::<FactorTable>());
+    wanted.extend(keys_of::<LossToFollowUp>());
+    wanted.extend(
+        [
+            "distribution",
+            "min_days",
+            "max_days",
+            "shape",
+            "scale_days",
+            "median_days",
+            "sdlog",
+        ]
+        .map(String::from),
+    );
+    wanted.extend(["uniform", "gamma", "lognormal"].map(String::from));
     for values in [
         values_of::<Status>(),
         values_of::<StudyType>(),
@@ -98,6 +114,7 @@ fn every_key_and_value_is_documented() {
         values_of::<Measure>(),
         values_of::<EndpointKind>(),
         values_of::<AnalysisPopulation>(),
+        values_of::<AllocationMethod>(),
     ] {
         wanted.extend(values);
     }

@@ -92,6 +92,17 @@ pub enum AllocationError {
         /// Number of levels the patient carried.
         got: usize,
     },
+    /// A patient has no usable value of an allocation factor.
+    #[error(
+        "patient {patient_id}: no baseline value of allocation factor `{factor}`; \
+         choose a factor the simulation knows"
+    )]
+    MissingFactor {
+        /// The patient.
+        patient_id: u64,
+        /// The factor's variable name.
+        factor: String,
+    },
 }
 
 /// Allocation ratio, e.g. `[2, 1]` for 2:1. Validated: non-empty, every entry positive.

@@ -1,7 +1,7 @@
 //! Trials: enrollment, randomization, follow-up, endpoints, counterfactual twins, replicates,
 //! results datasets.
 //!
-//! [`allocation`] (randomization schemes), [`datasets`] (ADaM datasets written to CSV and
+//! [`allocation`] (randomization schemes), [`design`] (protocol → allocation design), [`datasets`] (ADaM datasets written to CSV and
 //! Parquet), [`endpoints`] (ADTTE records of one patient), [`engine`] (the trial loop around a
 //! synthetic per-patient closure, used by tests and benchmarks), [`simulate`] (a virtual patient
 //! in the mechanistic model: screening and courses), [`regimens`] (protocol regimens → therapy),
@@ -10,6 +10,7 @@
 
 pub mod allocation;
 pub mod datasets;
+pub mod design;
 pub mod endpoints;
 pub mod engine;
 pub mod outcomes;

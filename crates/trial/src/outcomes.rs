@@ -14,7 +14,15 @@
 //! - transfusion reaction / adverse event: onset of the first (plasma / any) adverse event;
 //! - labs (lymphocytes, P/F, IL-6, viral load, titer): the value on day N, or the mean over days
 //!   `from_day..=N` while alive;
-//! - WHO score: the score on day N (10 after death).
+//! - WHO score: the score on day N (10 after death);
+//! - ventilator-free days through day N: the number of trial days k = 1..=N with WHO < 7 (not
+//!   on invasive ventilation), 0 for a patient dead by day N (Schoenfeld & Bernard, Crit Care
+//!   Med 2002;30:1772; Yehya et al., Am J Respir Crit Care Med 2019;200:828);
+//! - organ-support-free days through day N: the number of trial days k = 1..=N with WHO < 6
+//!   (free of high-flow oxygen, non-invasive or invasive ventilation and the vasopressors or
+//!   ECMO of WHO 9), −1 for a patient who died during follow-up (REMAP-CAP, JAMA
+//!   2021;325:1317 and NEJM 2021;384:1491; day 21 there). Both are a patient's days on the
+//!   daily grid, so at most N.
 //!
 //! Binary endpoints of an event measure ask "event by day N?"; time-to-event endpoints censor
 //! at N; an ordinal endpoint is the WHO score on day N; a continuous endpoint of an event
@@ -29,6 +37,12 @@ use protocol::schema::{Endpoint, EndpointKind, Measure};
 const DEAD: u8 = 10;
 /// WHO CPS from which a patient is on invasive ventilation.
 const VENTILATED_MIN: u8 = 7;
+/// WHO CPS from which a patient is on respiratory or cardiovascular organ support: 6 is
+/// high-flow oxygen or non-invasive ventilation, 7–9 invasive ventilation (9 with vasopressors,
+/// dialysis or ECMO) — REMAP-CAP's organ support.
+const ORGAN_SUPPORT_MIN: u8 = 6;
+/// Organ-support-free days of a patient who died (REMAP-CAP: the worst value, below 0).
+const OSFD_DEATH: i64 = -1;
 
 /// An endpoint's value for one course.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,10 +56,12 @@ pub enum EndpointValue {
         /// Event (else censored).
         event: bool,
     },
-    /// WHO score on the day.
-    Ordinal(u8),
+    /// An ordinal value: the WHO score on the day, or a count of free days.
+    Ordinal(i64),
     /// A number; `None` when not measurable (e.g. dead for the whole window).
     Continuous(Option<f64>),
+    /// Not observed: lost to follow-up before the time point without the answer being known.
+    Missing,
 }
 
 fn day(course: &Course, k: u32) -> &crate::simulate::CourseDay {
@@ -99,7 +115,23 @@ fn event_time(course: &Course, measure: Measure) -> Option<f64> {
         | Measure::PfRatio
         | Measure::Il6
         | Measure::ViralLoad
-        | Measure::NeutralizingTiter => None,
+        | Measure::NeutralizingTiter
+        | Measure::VentilatorFreeDays
+        | Measure::OrganSupportFreeDays => None,
+    }
+}
+
+/// Ventilator- or organ-support-free days through day `n`; `None` for other measures.
+fn free_days(course: &Course, measure: Measure, n: u32) -> Option<i64> {
+    let free = |below: u8| (1..=n).filter(|&k| day(course, k).who < below).count() as i64;
+    match measure {
+        Measure::VentilatorFreeDays if course.death_days.is_some_and(|d| d <= f64::from(n)) => {
+            Some(0)
+        }
+        Measure::VentilatorFreeDays => Some(free(VENTILATED_MIN)),
+        Measure::OrganSupportFreeDays if course.death_days.is_some() => Some(OSFD_DEATH),
+        Measure::OrganSupportFreeDays => Some(free(ORGAN_SUPPORT_MIN)),
+        _ => None,
     }
 }
 
@@ -114,32 +146,51 @@ fn lab(d: &crate::simulate::CourseDay, measure: Measure) -> Option<f64> {
     }
 }
 
-/// The value of `endpoint` for `course`.
+/// The value of `endpoint` for `course`. A patient lost to follow-up before the time point is
+/// observed up to the loss: an event before it counts; otherwise a binary, ordinal or
+/// WHO-score value is [`EndpointValue::Missing`], a time to event is censored at the loss, and
+/// a lab mean uses the days before it.
 pub fn value(course: &Course, endpoint: &Endpoint) -> EndpointValue {
     let n = endpoint.day;
     let horizon = f64::from(n);
+    let lost = course.lost_days.filter(|&l| l < horizon);
+    let seen = |t: f64| t <= horizon && lost.is_none_or(|l| t <= l);
+    if let Some(days) = free_days(course, endpoint.measure, n) {
+        return match (lost, endpoint.kind) {
+            (Some(_), _) => EndpointValue::Missing,
+            (None, EndpointKind::Ordinal) => EndpointValue::Ordinal(days),
+            (None, _) => EndpointValue::Continuous(Some(days as f64)),
+        };
+    }
     match endpoint.kind {
-        EndpointKind::Binary => EndpointValue::Binary(
-            event_time(course, endpoint.measure).is_some_and(|t| t <= horizon),
-        ),
+        EndpointKind::Binary => match event_time(course, endpoint.measure) {
+            Some(t) if seen(t) => EndpointValue::Binary(true),
+            _ if lost.is_some() => EndpointValue::Missing,
+            _ => EndpointValue::Binary(false),
+        },
         EndpointKind::TimeToEvent => match event_time(course, endpoint.measure) {
-            Some(t) if t <= horizon => EndpointValue::Time {
+            Some(t) if seen(t) => EndpointValue::Time {
                 time: t,
                 event: true,
             },
             _ => EndpointValue::Time {
-                time: horizon,
+                time: lost.unwrap_or(horizon),
                 event: false,
             },
         },
-        EndpointKind::Ordinal => EndpointValue::Ordinal(day(course, n).who),
+        EndpointKind::Ordinal if lost.is_some() => EndpointValue::Missing,
+        EndpointKind::Ordinal => EndpointValue::Ordinal(i64::from(day(course, n).who)),
         EndpointKind::Continuous => {
             if lab(day(course, 0), endpoint.measure).is_none() {
+                if lost.is_some() {
+                    return EndpointValue::Missing;
+                }
                 return EndpointValue::Continuous(Some(f64::from(day(course, n).who)));
             }
             let from = endpoint.from_day.unwrap_or(n).min(n);
             let values: Vec<f64> = (from..=n)
                 .filter(|&k| alive_on(course, k))
+                .filter(|&k| lost.is_none_or(|l| f64::from(k) <= l))
                 .filter_map(|k| lab(day(course, k), endpoint.measure))
                 .collect();
             EndpointValue::Continuous(
@@ -255,7 +306,7 @@ pub fn table(
                 &label,
                 rows.iter()
                     .map(|r| match r.values[i] {
-                        EndpointValue::Ordinal(w) => Some(i64::from(w)),
+                        EndpointValue::Ordinal(w) => Some(w),
                         _ => None,
                     })
                     .collect(),
@@ -314,6 +365,8 @@ mod tests {
                 serious: false,
             }],
             treated: true,
+            lost_days: None,
+            treatment_start_days: Some(0.0),
         }
     }
 
@@ -397,5 +450,120 @@ mod tests {
         assert_eq!(value(&c, &who), EndpointValue::Ordinal(10));
         let reaction = endpoint(EndpointKind::Binary, Measure::TransfusionReaction, 1, None);
         assert_eq!(value(&c, &reaction), EndpointValue::Binary(true));
+    }
+
+    #[test]
+    fn a_patient_lost_before_the_time_point_is_observed_up_to_the_loss() {
+        // Ventilated (7) from day 2, lost at t = 3.5, dies later (unobserved: a lost patient
+        // is alive at the loss).
+        let mut c = course(&[6, 6, 7, 7, 8, 9], &[1.0; 6], None, None);
+        c.lost_days = Some(3.5);
+        let death = |kind, day| endpoint(kind, Measure::Death, day, None);
+        // Death by day 5: unknown after the loss → missing (complete-case analysis).
+        assert_eq!(
+            value(&c, &death(EndpointKind::Binary, 5)),
+            EndpointValue::Missing
+        );
+        // Time to death: censored at the loss.
+        assert_eq!(
+            value(&c, &death(EndpointKind::TimeToEvent, 5)),
+            EndpointValue::Time {
+                time: 3.5,
+                event: false
+            }
+        );
+        // Progression to ventilation (WHO ≥ 7) on day 2, before the loss: observed.
+        let vent = endpoint(EndpointKind::TimeToEvent, Measure::WhoScore, 5, None);
+        assert_eq!(
+            value(&c, &vent),
+            EndpointValue::Time {
+                time: 2.0,
+                event: true
+            }
+        );
+        // The WHO score on day 5 is unknown; on day 3 it is known.
+        let who = |day| endpoint(EndpointKind::Ordinal, Measure::WhoScore, day, None);
+        assert_eq!(value(&c, &who(5)), EndpointValue::Missing);
+        assert_eq!(value(&c, &who(3)), EndpointValue::Ordinal(7));
+        // A lab mean over days 1–5 uses days 1–3.
+        let mut labs = course(
+            &[6, 6, 7, 7, 8, 9],
+            &[1.0, 2.0, 3.0, 4.0, 50.0, 60.0],
+            None,
+            None,
+        );
+        labs.lost_days = Some(3.5);
+        match value(
+            &labs,
+            &endpoint(
+                EndpointKind::Continuous,
+                Measure::LymphocyteCount,
+                5,
+                Some(1),
+            ),
+        ) {
+            EndpointValue::Continuous(Some(v)) => assert!((v - 3.0).abs() < 1e-12, "{v}"),
+            other => panic!("{other:?}"),
+        }
+        // A loss after the time point changes nothing.
+        assert_eq!(
+            value(&c, &death(EndpointKind::Binary, 3)),
+            EndpointValue::Binary(false)
+        );
+    }
+
+    #[test]
+    fn ventilator_free_days_count_days_off_the_ventilator_and_zero_after_death() {
+        // Days 0..=5: ventilated (7) on days 1 and 2, off on days 3, 4, 5 → 3 free days.
+        let who = [6, 7, 7, 6, 5, 4];
+        let vfd = |kind| endpoint(kind, Measure::VentilatorFreeDays, 5, None);
+        let alive = course(&who, &[1.0; 6], None, None);
+        assert_eq!(
+            value(&alive, &vfd(EndpointKind::Ordinal)),
+            EndpointValue::Ordinal(3)
+        );
+        assert_eq!(
+            value(&alive, &vfd(EndpointKind::Continuous)),
+            EndpointValue::Continuous(Some(3.0))
+        );
+        // Dead by day 5 (t = 4.5): 0, whatever the days before.
+        let dead = course(&who, &[1.0; 6], Some(4.5), None);
+        assert_eq!(
+            value(&dead, &vfd(EndpointKind::Ordinal)),
+            EndpointValue::Ordinal(0)
+        );
+        // Death after day N does not count: alive through day 5.
+        let late = course(&who, &[1.0; 6], Some(6.0), None);
+        assert_eq!(
+            value(&late, &vfd(EndpointKind::Ordinal)),
+            EndpointValue::Ordinal(3)
+        );
+        // Never ventilated: all N days free.
+        let mild = course(&[5, 5, 4, 4, 3, 3], &[1.0; 6], None, None);
+        assert_eq!(
+            value(&mild, &vfd(EndpointKind::Ordinal)),
+            EndpointValue::Ordinal(5)
+        );
+    }
+
+    #[test]
+    fn organ_support_free_days_count_days_below_six_and_minus_one_after_death() {
+        // Days 1..=5: 6 (support), 5, 4, 6 (support), 3 → 3 free days.
+        let who = [6, 6, 5, 4, 6, 3];
+        let osfd = endpoint(
+            EndpointKind::Ordinal,
+            Measure::OrganSupportFreeDays,
+            5,
+            None,
+        );
+        let alive = course(&who, &[1.0; 6], None, None);
+        assert_eq!(value(&alive, &osfd), EndpointValue::Ordinal(3));
+        // A death at any time of follow-up, even after day N, is −1.
+        let dead = course(&who, &[1.0; 6], Some(8.0), None);
+        assert_eq!(value(&dead, &osfd), EndpointValue::Ordinal(-1));
+        // Lost before day N: unknown.
+        let mut lost = course(&who, &[1.0; 6], None, None);
+        lost.lost_days = Some(2.0);
+        assert_eq!(value(&lost, &osfd), EndpointValue::Missing);
     }
 }

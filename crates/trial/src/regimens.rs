@@ -11,10 +11,18 @@
 //! - plasma given with `interval_days = 0` is one administration of `units` units;
 //! - ABO matching is the therapy crate's compatible matching whatever the protocol says;
 //! - tocilizumab has no therapy model yet and is recorded as a no-effect regimen.
+//!
+//! Start delays: a regimen with a `start_delay` starts F⁻¹(u) days after its scheduled first
+//! day (its whole schedule moves), where F is the delay distribution and u the patient's one
+//! uniform draw from `stream(seed, FollowUp, 2·id)` ([`delay_uniform`]). The same u serves every
+//! regimen of every arm, so counterfactual twins are delayed alike.
 
 use population::Covariates;
-use protocol::schema::{MscSource, PlasmaKind, Route, ScheduleReference};
+use protocol::schema::{MscSource, PlasmaKind, Route, ScheduleReference, StartDelay};
 use protocol::{Product, Protocol, Regimen as ProtocolRegimen};
+use rand::RngExt;
+use statrs::distribution::{ContinuousCDF, Gamma, Normal};
+use streams::{Purpose, stream};
 use therapy::msc::MscDose;
 use therapy::regimen::RegimenItem;
 use therapy::standard::{StandardCourseSpec, StandardProduct};
@@ -29,18 +37,62 @@ const UNIT_VOLUME_ML: (f64, f64) = (50.0, 600.0);
 /// Viability bounds of the therapy crate.
 const MSC_VIABILITY: (f64, f64) = (0.5, 1.0);
 
+/// The patient's uniform draw for start delays: `stream(seed, FollowUp, 2·id)`, in [0, 1).
+pub fn delay_uniform(seed: u64, patient_id: u64) -> f64 {
+    stream(seed, Purpose::FollowUp, 2 * patient_id).random()
+}
+
+/// The delay F⁻¹(u) in days for a uniform `u` in [0, 1): uniform by linear interpolation,
+/// gamma by statrs' inverse CDF, log-normal as median · exp(sdlog · Φ⁻¹(u)).
+pub fn start_delay_days(delay: &StartDelay, u: f64) -> f64 {
+    let u = u.clamp(0.0, 1.0);
+    match *delay {
+        StartDelay::Uniform { min_days, max_days } => min_days + u * (max_days - min_days),
+        StartDelay::Gamma { shape, scale_days } => Gamma::new(shape, 1.0 / scale_days)
+            .map_or(0.0, |g| g.inverse_cdf(u))
+            .max(0.0),
+        StartDelay::Lognormal { median_days, sdlog } => {
+            if u <= 0.0 {
+                return 0.0;
+            }
+            let z = Normal::standard().inverse_cdf(u);
+            median_days * (sdlog * z).exp()
+        }
+    }
+}
+
 /// The therapy regimen of arm `arm` for a patient randomized `randomization_day` days after
-/// symptom onset.
+/// symptom onset, with no start delay.
 pub fn arm_regimen(
     protocol: &Protocol,
     arm: usize,
     covariates: &Covariates,
     randomization_day: f64,
 ) -> Result<therapy::Regimen, SpecError> {
+    arm_regimen_delayed(protocol, arm, covariates, randomization_day, 0.0)
+}
+
+/// As [`arm_regimen`], each regimen with a `start_delay` moved F⁻¹(`delay_u`) days later.
+pub fn arm_regimen_delayed(
+    protocol: &Protocol,
+    arm: usize,
+    covariates: &Covariates,
+    randomization_day: f64,
+    delay_u: f64,
+) -> Result<therapy::Regimen, SpecError> {
     let arm = &protocol.arms[arm];
     let mut items = Vec::new();
     for regimen in protocol.arm_regimens(arm) {
-        items.extend(items_of(regimen, covariates.weight_kg, randomization_day)?);
+        let delay = regimen
+            .start_delay
+            .as_ref()
+            .map_or(0.0, |d| start_delay_days(d, delay_u));
+        items.extend(items_at(
+            regimen,
+            covariates.weight_kg,
+            randomization_day,
+            delay,
+        )?);
     }
     Ok(therapy::Regimen {
         name: arm.label.clone(),
@@ -96,7 +148,18 @@ pub fn items_of(
     weight_kg: f64,
     randomization_day: f64,
 ) -> Result<Vec<RegimenItem>, SpecError> {
+    items_at(regimen, weight_kg, randomization_day, 0.0)
+}
+
+/// As [`items_of`], with the schedule moved `delay_days` later.
+fn items_at(
+    regimen: &ProtocolRegimen,
+    weight_kg: f64,
+    randomization_day: f64,
+    delay_days: f64,
+) -> Result<Vec<RegimenItem>, SpecError> {
     let first_day = f64::from(regimen.start_day)
+        + delay_days
         + match regimen.relative_to {
             ScheduleReference::Randomization => randomization_day,
             ScheduleReference::SymptomOnset => 0.0,
@@ -243,5 +306,77 @@ mod tests {
         for (protocol_method, therapy_name) in pairs {
             assert_eq!(pathogen_reduction(protocol_method).name(), therapy_name);
         }
+    }
+
+    /// Kolmogorov–Smirnov distance between the delays of `n` patients and the closed-form
+    /// CDF `cdf`.
+    fn ks_distance(delay: &StartDelay, n: u64, cdf: impl Fn(f64) -> f64) -> f64 {
+        let mut x: Vec<f64> = (0..n)
+            .map(|id| start_delay_days(delay, delay_uniform(17, id)))
+            .collect();
+        x.sort_by(f64::total_cmp);
+        let nf = n as f64;
+        x.iter()
+            .enumerate()
+            .map(|(i, &xi)| {
+                let f = cdf(xi);
+                ((i + 1) as f64 / nf - f).max(f - i as f64 / nf)
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// The 0.001 critical value of the one-sample KS statistic, asymptotically
+    /// 1.949 / sqrt(n) (Kolmogorov distribution: P(K > 1.949) = 0.001).
+    fn ks_bound(n: u64) -> f64 {
+        1.949 / (n as f64).sqrt()
+    }
+
+    #[test]
+    fn start_delays_follow_their_distributions() {
+        let n = 4000;
+        let uniform = StartDelay::Uniform {
+            min_days: 0.5,
+            max_days: 2.5,
+        };
+        let d = ks_distance(&uniform, n, |x| ((x - 0.5) / 2.0).clamp(0.0, 1.0));
+        assert!(d < ks_bound(n), "uniform: D = {d}");
+        // Gamma with integer shape 3 (Erlang): F(x) = 1 − e^(−y)(1 + y + y²/2), y = x/θ.
+        let gamma = StartDelay::Gamma {
+            shape: 3.0,
+            scale_days: 0.4,
+        };
+        let d = ks_distance(&gamma, n, |x| {
+            let y = x / 0.4;
+            1.0 - (-y).exp() * (1.0 + y + y * y / 2.0)
+        });
+        assert!(d < ks_bound(n), "gamma: D = {d}");
+        // Log-normal: F(x) = ½ erfc(−(ln x − ln m) / (σ√2)).
+        let lognormal = StartDelay::Lognormal {
+            median_days: 1.5,
+            sdlog: 0.6,
+        };
+        let d = ks_distance(&lognormal, n, |x| {
+            0.5 * statrs::function::erf::erfc(-(x.ln() - 1.5f64.ln()) / (0.6 * 2f64.sqrt()))
+        });
+        assert!(d < ks_bound(n), "lognormal: D = {d}");
+        // A wrong distribution is caught: the same draws against a uniform on [0, 2].
+        let d = ks_distance(&uniform, n, |x| (x / 2.0).clamp(0.0, 1.0));
+        assert!(d > ks_bound(n), "shifted uniform not caught: D = {d}");
+    }
+
+    #[test]
+    fn quantiles_at_known_points() {
+        // Median of a log-normal is its median parameter; the 0.5 quantile of Erlang(1, θ) is
+        // θ ln 2.
+        let lognormal = StartDelay::Lognormal {
+            median_days: 2.0,
+            sdlog: 0.8,
+        };
+        assert!((start_delay_days(&lognormal, 0.5) - 2.0).abs() < 1e-9);
+        let exponential = StartDelay::Gamma {
+            shape: 1.0,
+            scale_days: 3.0,
+        };
+        assert!((start_delay_days(&exponential, 0.5) - 3.0 * 2f64.ln()).abs() < 1e-6);
     }
 }

@@ -8,12 +8,13 @@
 //! their own streams; parallel results are collected in id order. So the datasets and the
 //! summary are byte-identical for any thread count and, after [`merge`], any shard layout.
 
-use crate::allocation::{AllocationError, BlockSizes, Design, Enrollee, Ratio, Scheme, allocate};
+use crate::allocation::{AllocationError, Enrollee, allocate};
 use crate::datasets::adam::{
     self, AdverseEventRecord, AeOutcome, Arm, EndOfStudy, LabRecord, Parameter, Severity, Study,
     SubjectRecord, TimeToEventRecord, TteOutcome, WhoScoreRecord, study_day,
 };
 use crate::datasets::{Dataset, DatasetError};
+pub use crate::design::design;
 use crate::outcomes::{self, EndpointValue, OutcomeRow};
 use crate::results::{ResultsFolder, ShardSpec, write_atomically};
 use crate::simulate::{Candidate, Course, SimulationError, Simulator};
@@ -142,24 +143,6 @@ pub struct TrialOutput {
     pub allocation_scheme: String,
 }
 
-/// The allocation design of a protocol: one arm → single group; otherwise permuted blocks of
-/// twice the ratio sum (e.g. 4 for 1:1), the usual default of trial randomization lists.
-pub fn design(protocol: &Protocol) -> Result<(Design, String), AllocationError> {
-    let ratio = Ratio::new(protocol.arms.iter().map(|a| a.ratio).collect())?;
-    if protocol.arms.len() == 1 {
-        return Ok((
-            Design::new(ratio, Scheme::SingleGroup)?,
-            "single group".into(),
-        ));
-    }
-    let size = 2 * ratio.sum();
-    let blocks = BlockSizes::new(vec![size], &ratio)?;
-    Ok((
-        Design::new(ratio, Scheme::PermutedBlocks(blocks))?,
-        format!("permuted blocks of {size}"),
-    ))
-}
-
 fn simulator<'a>(protocol: &'a Protocol, population: &'a PopulationSpec) -> Simulator<'a> {
     Simulator {
         protocol,
@@ -237,11 +220,8 @@ pub fn simulate_trial(
     let (design, allocation_scheme) = design(protocol)?;
     let enrollees: Vec<Enrollee> = enrolled
         .iter()
-        .map(|c| Enrollee {
-            id: c.covariates.patient_id,
-            levels: Vec::new(),
-        })
-        .collect();
+        .map(|c| crate::design::enrollee(protocol, c.covariates.patient_id, c))
+        .collect::<Result<_, _>>()?;
     let arms = allocate(&design, protocol.simulation.seed, &enrollees)?;
     let sim = simulator(protocol, &spec);
     let twins = protocol.analysis.twins && protocol.arms.len() > 1;
@@ -343,6 +323,10 @@ fn build_datasets(
     let horizon = f64::from(follow_up);
     let arm_names: Vec<String> = protocol.arms.iter().map(|a| a.label.clone()).collect();
     let labs = lab_parameters();
+    let mut adsl_design = adam::AdslDesign {
+        masking: protocol.study.masking.map(|m| m.to_string()),
+        ..adam::AdslDesign::default()
+    };
     let (mut subjects, mut tte, mut scores, mut lab_rows, mut aes, mut rows) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     for p in patients {
@@ -353,30 +337,42 @@ fn build_datasets(
             number: p.arm as i64 + 1,
             name: arm_names[p.arm].clone(),
         };
-        let died = c.death_days.filter(|&t| t <= horizon);
+        // Observation ends at the loss to follow-up, if any (the patient is alive then).
+        let observed_until = c.lost_days.unwrap_or(horizon);
+        let died = c.death_days.filter(|&t| t <= observed_until);
+        if let Some(start) = c.treatment_start_days {
+            adsl_design.treatment_delay_days.insert(id, start);
+        }
         subjects.push(SubjectRecord {
             subject_id: id,
             site_id: SITE_ID.into(),
             covariates: p.candidate.covariates.clone(),
             onset_to_randomization_days: f64::from(p.candidate.randomization_day),
-            baseline_who_cps: p.candidate.baseline.map(|b| b.who_score),
+            // As screening saw it (inpatients count as in hospital at screening).
+            baseline_who_cps: p
+                .candidate
+                .baseline_state
+                .as_ref()
+                .map(|b| b.who_score)
+                .or(p.candidate.baseline.map(|b| b.who_score)),
             planned_arm: arm.clone(),
             actual_arm: Some(arm),
             randomized: true,
             safety: true,
-            treatment_start_day: c.treated.then_some(1),
+            treatment_start_day: c.treatment_start_days.map(study_day),
             death_day: died.map(study_day),
-            end_of_study_day: study_day(died.unwrap_or(horizon)),
-            end_of_study: if died.is_some() {
-                EndOfStudy::Death
-            } else {
-                EndOfStudy::Completed
+            end_of_study_day: study_day(died.unwrap_or(observed_until)),
+            end_of_study: match (died, c.lost_days) {
+                (Some(_), _) => EndOfStudy::Death,
+                (None, Some(_)) => EndOfStudy::LostToFollowUp,
+                (None, None) => EndOfStudy::Completed,
             },
         });
         let daily: Vec<WhoScoreRecord> = c
             .days
             .iter()
             .enumerate()
+            .take_while(|&(k, _)| k as f64 <= observed_until)
             .map(|(k, d)| WhoScoreRecord {
                 subject_id: id,
                 study_day: k as i64 + 1,
@@ -387,7 +383,7 @@ fn build_datasets(
             id,
             follow_up,
             c.death_days,
-            horizon,
+            observed_until,
         ));
         tte.push(crate::endpoints::time_to_recovery(id, follow_up, &daily));
         let mut codes: Vec<String> = vec![format!("OS{follow_up}"), "TTRECOV".into()];
@@ -413,6 +409,11 @@ fn build_datasets(
                         TteOutcome::Event {
                             description: protocol::schema::spelling(&e.measure).to_uppercase(),
                         }
+                    } else if time < f64::from(e.day) {
+                        TteOutcome::Censored {
+                            code: crate::endpoints::CNSR_LOST,
+                            description: "LOST TO FOLLOW-UP".into(),
+                        }
                     } else {
                         TteOutcome::Censored {
                             code: crate::endpoints::CNSR_HORIZON,
@@ -424,7 +425,7 @@ fn build_datasets(
         }
         scores.extend(daily);
         for &k in LAB_VISIT_DAYS.iter().filter(|&&k| k <= follow_up) {
-            if died.is_some_and(|d| d <= f64::from(k)) {
+            if died.is_some_and(|d| d <= f64::from(k)) || f64::from(k) > observed_until {
                 break;
             }
             for (parameter, get) in &labs {
@@ -436,7 +437,11 @@ fn build_datasets(
                 });
             }
         }
-        for e in c.adverse_events.iter().filter(|e| e.time_days <= horizon) {
+        for e in c
+            .adverse_events
+            .iter()
+            .filter(|e| e.time_days <= observed_until)
+        {
             aes.push(AdverseEventRecord {
                 subject_id: id,
                 term: e.term.to_uppercase(),
@@ -492,7 +497,7 @@ fn build_datasets(
     let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
     drop(rows);
     Ok(Datasets {
-        adsl: adam::adsl(&study, &subjects)?,
+        adsl: adam::adsl_with(&study, &subjects, &adsl_design)?,
         adtte,
         adcps,
         adlb,

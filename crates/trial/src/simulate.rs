@@ -14,13 +14,13 @@
 //!
 //! Patients come from the population crate ([`population::VirtualPatient`]: covariates,
 //! individual parameters with between-patient variability, timeline) and are screened by
-//! [`population::screen`] on their untreated course. No treatment delay after randomization and
-//! no loss to follow-up are simulated yet. TRALI's lung injury (`lung_injury_fraction`) is
+//! [`population::screen`] on their untreated course. Regimens may start late by a per-patient
+//! delay ([`crate::regimens`]); a patient may be lost to follow-up ([`loss_time`]). TRALI's lung injury (`lung_injury_fraction`) is
 //! recorded as an adverse event but not fed back into the model.
 
 use model::Phenotype;
-use population::{Covariates, VirtualPatient};
-use protocol::Protocol;
+use population::{BaselineState, Covariates, VirtualPatient};
+use protocol::{Baseline, Protocol, Value, Variable};
 use rand::RngExt;
 use solve::{DayRow, EventKind};
 use streams::{Purpose, stream};
@@ -92,6 +92,17 @@ pub struct Candidate {
     /// The untreated course's integration state at randomization, from which each arm's
     /// course continues (`None` when not simulated, or once the arms are simulated).
     pub checkpoint: Option<solve::Checkpoint>,
+    /// Baseline variables at screening, as the criteria saw them (`None` when excluded before
+    /// any simulation); allocation factors are read from it.
+    pub baseline_state: Option<BaselineState>,
+}
+
+impl Baseline for Candidate {
+    fn value(&self, var: Variable) -> Value {
+        self.baseline_state
+            .as_ref()
+            .map_or(Value::Missing, |b| b.value(var))
+    }
 }
 
 /// One day of a course, trial day k = position in [`Course::days`].
@@ -141,6 +152,12 @@ pub struct Course {
     pub adverse_events: Vec<CourseAdverseEvent>,
     /// Any study product administered.
     pub treated: bool,
+    /// Lost to follow-up, days since randomization: observation stops here (`None`: followed
+    /// to death or to the end of follow-up).
+    pub lost_days: Option<f64>,
+    /// First administration, days since randomization (0 for anything given before it);
+    /// `None` when nothing was given.
+    pub treatment_start_days: Option<f64>,
 }
 
 fn abo(c: &Covariates) -> therapy::AboGroup {
@@ -150,6 +167,21 @@ fn abo(c: &Covariates) -> therapy::AboGroup {
         population::AboGroup::B => therapy::AboGroup::B,
         population::AboGroup::AB => therapy::AboGroup::AB,
     }
+}
+
+/// The time (days since randomization) at which patient `id` would be lost to follow-up: an
+/// exponential time with the protocol's rate, T = −ln(1 − u) / λ with u from
+/// `stream(seed, FollowUp, 2·id + 1)`. `None` without loss to follow-up or when T falls at or
+/// after the end of follow-up. The same T holds under every arm; a patient who dies first is
+/// not lost ([`Simulator::course`] checks that).
+pub fn loss_time(protocol: &Protocol, seed: u64, id: u64) -> Option<f64> {
+    let rate = protocol.simulation.loss_to_follow_up?.rate();
+    if rate <= 0.0 {
+        return None;
+    }
+    let u: f64 = stream(seed, Purpose::FollowUp, 2 * id + 1).random();
+    let t = -(1.0 - u).ln() / rate;
+    (t < f64::from(protocol.simulation.follow_up_days)).then_some(t)
 }
 
 impl Simulator<'_> {
@@ -180,6 +212,7 @@ impl Simulator<'_> {
                 patient,
                 failed: Some(reason),
                 checkpoint: None,
+                baseline_state: None,
             });
         }
         // The untreated course to randomization (= screening), kept so that each arm continues
@@ -196,6 +229,7 @@ impl Simulator<'_> {
             .or(trajectory.rows.last())
             .expect("a solve has at least the onset row");
         let screening = population::screen(self.protocol, &patient, &trajectory);
+        let baseline_state = BaselineState::at_screening(&patient, &trajectory);
         let failed = (!screening.eligible).then(|| {
             screening
                 .first_failure()
@@ -209,6 +243,7 @@ impl Simulator<'_> {
             baseline: Some(baseline),
             checkpoint: failed.is_none().then_some(checkpoint),
             failed,
+            baseline_state,
         })
     }
 
@@ -222,8 +257,10 @@ impl Simulator<'_> {
             patient: id,
             source,
         };
+        let delay_u = crate::regimens::delay_uniform(self.seed, id);
         let regimen =
-            crate::regimens::arm_regimen(self.protocol, arm, c, f64::from(day)).map_err(spec)?;
+            crate::regimens::arm_regimen_delayed(self.protocol, arm, c, f64::from(day), delay_u)
+                .map_err(spec)?;
         let context = PatientContext::new(
             patient.model_covariates.weight_kg,
             patient.timeline.onset_day,
@@ -303,6 +340,60 @@ impl Simulator<'_> {
             discharge_days,
             adverse_events,
             treated: !treatment.administrations.is_empty(),
+            lost_days: loss_time(self.protocol, self.seed, id)
+                .filter(|&t| death_days.is_none_or(|d| d > t)),
+            treatment_start_days: treatment
+                .administrations
+                .iter()
+                .map(|a| since(a.time_days))
+                .reduce(f64::min),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_PROTOCOL: &str =
+        include_str!("../../../protocols/nct04385043-hyperimmune-plasma.toml");
+
+    fn with_loss(loss: &str) -> Protocol {
+        let text = SEED_PROTOCOL.replace(
+            "follow_up_days = 28",
+            &format!("follow_up_days = 28\nloss_to_follow_up = {loss}"),
+        );
+        protocol::parse_protocol("t.toml", &text).unwrap_or_else(|e| panic!("{:?}", e.diagnostics))
+    }
+
+    #[test]
+    fn the_share_lost_by_the_day_matches_the_proportion() {
+        let p = with_loss("{ proportion = 0.05, by_day = 28 }");
+        let n = 20_000u64;
+        let lost = (0..n).filter(|&id| loss_time(&p, 99, id).is_some()).count() as f64;
+        let share = lost / n as f64;
+        // Binomial(n, 0.05): 4 standard deviations.
+        let bound = 4.0 * (0.05 * 0.95 / n as f64).sqrt();
+        assert!((share - 0.05).abs() < bound, "share {share}, bound {bound}");
+        // By day 14 the exponential gives 1 − 0.95^(1/2).
+        let by_14 = (0..n)
+            .filter(|&id| loss_time(&p, 99, id).is_some_and(|t| t <= 14.0))
+            .count() as f64
+            / n as f64;
+        let expected = 1.0 - 0.95f64.sqrt();
+        assert!((by_14 - expected).abs() < 4.0 * (expected * (1.0 - expected) / n as f64).sqrt());
+    }
+
+    #[test]
+    fn loss_times_are_exponential_with_the_rate_and_none_without_loss() {
+        let p = with_loss("{ rate_per_day = 0.01 }");
+        // T = −ln(1 − u) / 0.01 from the patient's own stream.
+        for id in [0u64, 5, 77] {
+            let u: f64 = stream(4, Purpose::FollowUp, 2 * id + 1).random();
+            let t = -(1.0 - u).ln() / 0.01;
+            assert_eq!(loss_time(&p, 4, id), (t < 28.0).then_some(t));
+        }
+        let none = protocol::parse_protocol("t.toml", SEED_PROTOCOL).unwrap();
+        assert_eq!(loss_time(&none, 4, 0), None);
     }
 }

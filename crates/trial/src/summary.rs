@@ -102,7 +102,8 @@ pub struct ConsortArm {
     pub treated: u64,
     /// Lost to follow-up.
     pub lost_to_follow_up: u64,
-    /// Analysed (intention to treat: everyone allocated).
+    /// Analysed for the primary endpoint: everyone allocated, less those lost to follow-up
+    /// without a primary outcome (complete-case analysis).
     pub analysed: u64,
 }
 
@@ -337,7 +338,10 @@ fn cox_hr(time: &[f64], event: &[bool], group: &[f64]) -> Option<stats::survival
 }
 
 fn polr_or(y: &[f64], group: &[f64]) -> Option<stats::ordinal::PolrTerm> {
-    let y: Vec<u32> = y.iter().map(|&v| v as u32).collect();
+    // Scores below 0 (organ-support-free days, −1 for death) are shifted to start at 0; a
+    // constant shift leaves the proportional-odds fit unchanged.
+    let lowest = y.iter().copied().fold(0.0, f64::min);
+    let y: Vec<u32> = y.iter().map(|&v| (v - lowest) as u32).collect();
     stats::ordinal::polr(&y, &[group])
         .ok()
         .and_then(|f| f.terms.first().copied())
@@ -578,6 +582,39 @@ pub struct SummaryInputs<'a> {
     pub allocation_scheme: String,
 }
 
+/// Per arm (0-based), randomized patients lost to follow-up (ADSL `DCSREAS`) whose primary
+/// endpoint has no value: they are left out of the complete-case primary analysis, so CONSORT
+/// counts them as allocated but not analysed. (A time-to-event primary endpoint always has a
+/// value: lost patients are censored at the loss and analysed.)
+fn lost_without_primary(
+    protocol: &Protocol,
+    outcomes: &Dataset,
+    adsl: &Dataset,
+) -> BTreeMap<usize, u64> {
+    let lost: std::collections::BTreeSet<&str> = strs(adsl, "USUBJID")
+        .iter()
+        .zip(strs(adsl, "DCSREAS"))
+        .filter(|(_, r)| r.as_deref() == Some(LOST_TO_FOLLOW_UP))
+        .filter_map(|(u, _)| u.as_deref())
+        .collect();
+    let mut out = BTreeMap::new();
+    if lost.is_empty() {
+        return out;
+    }
+    let primary = protocol.primary_endpoint();
+    let obs = observations(outcomes, &primary.name, None);
+    let ids = strs(outcomes, "USUBJID");
+    for (o, id) in obs.iter().zip(ids) {
+        if o.randomized && o.value.is_none() && id.as_deref().is_some_and(|id| lost.contains(id)) {
+            *out.entry(o.arm).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// ADSL `DCSREAS` of a patient lost to follow-up.
+const LOST_TO_FOLLOW_UP: &str = "LOST TO FOLLOW-UP";
+
 /// Computes the summary from saved tables.
 pub fn summarise(
     inputs: &SummaryInputs<'_>,
@@ -591,6 +628,7 @@ pub fn summarise(
     let planned = ints(adsl, "TRT01PN");
     let start = ints(adsl, "TRTSDT");
     let reason = strs(adsl, "DCSREAS");
+    let missing_primary = lost_without_primary(p, outcomes, adsl);
     let consort_arms = arm_names
         .iter()
         .enumerate()
@@ -609,10 +647,10 @@ pub fn summarise(
                 lost_to_follow_up: mine
                     .iter()
                     .filter(|&&i| {
-                        reason.get(i).and_then(|r| r.as_deref()) == Some("LOST TO FOLLOW-UP")
+                        reason.get(i).and_then(|r| r.as_deref()) == Some(LOST_TO_FOLLOW_UP)
                     })
                     .count() as u64,
-                analysed: allocated,
+                analysed: allocated - missing_primary.get(&a).copied().unwrap_or(0),
             }
         })
         .collect();

@@ -335,7 +335,21 @@ const ADSL: &[Spec] = &[
     ("CKDFL", "Chronic Kidney Disease at Baseline Flag", S),
     ("ONSDUR", "Days From Symptom Onset to Randomization", F),
     ("WHOCPSBL", "Baseline WHO Clinical Progression Scale", I),
+    ("MASKING", "Masking (ClinicalTrials.gov Code)", S),
+    ("TRTDELAY", "Days From Randomization to First Treatment", F),
 ];
+
+/// ADSL variables that [`Study`] and [`SubjectRecord`] do not carry: the study's masking and
+/// each subject's realised delay to treatment. Kept apart so that code building those records
+/// is unchanged; [`adsl`] leaves these columns empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AdslDesign {
+    /// MASKING: masking as registered (`NONE`, `SINGLE`, `DOUBLE`, `TRIPLE`, `QUADRUPLE`).
+    pub masking: Option<String>,
+    /// TRTDELAY by subject id: days (continuous) from randomization to the first study
+    /// treatment; absent for subjects never treated.
+    pub treatment_delay_days: BTreeMap<u64, f64>,
+}
 
 /// Centimetres per metre (HEIGHTBL is in cm, as CDISC vital signs).
 const CM_PER_M: f64 = 100.0;
@@ -402,8 +416,17 @@ impl<'a> Subjects<'a> {
     }
 }
 
-/// ADSL: one row per subject, sorted by USUBJID.
+/// ADSL: one row per subject, sorted by USUBJID (MASKING and TRTDELAY empty).
 pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, DatasetError> {
+    adsl_with(study, subjects, &AdslDesign::default())
+}
+
+/// ADSL with the design variables of `design`.
+pub fn adsl_with(
+    study: &Study,
+    subjects: &[SubjectRecord],
+    design: &AdslDesign,
+) -> Result<Dataset, DatasetError> {
     let index = Subjects::new(study, subjects)?;
     let mut by_usubjid: Vec<&(String, &SubjectRecord)> = index.by_id.values().collect();
     by_usubjid.sort_by(|a, b| a.0.cmp(&b.0));
@@ -455,6 +478,8 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
                 yn(c.chronic_kidney_disease),
                 Cell::F(Some(r.onset_to_randomization_days)),
                 Cell::I(r.baseline_who_cps.map(i64::from)),
+                Cell::S(design.masking.clone()),
+                Cell::F(design.treatment_delay_days.get(&r.subject_id).copied()),
             ]
         })
         .collect();

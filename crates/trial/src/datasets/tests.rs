@@ -207,6 +207,24 @@ fn adsl_has_one_row_per_subject_in_usubjid_order_with_cdisc_codes() {
 }
 
 #[test]
+fn adsl_records_masking_and_the_delay_to_treatment() {
+    let subjects = vec![subject(2, 1, None), subject(3, 2, None)];
+    let design = AdslDesign {
+        masking: Some("DOUBLE".into()),
+        treatment_delay_days: [(2, 0.75)].into_iter().collect(),
+    };
+    let with = adsl_with(&study(), &subjects, &design).unwrap();
+    assert_eq!(str_at(&with, "MASKING", 0).unwrap(), "DOUBLE");
+    assert_eq!(str_at(&with, "MASKING", 1).unwrap(), "DOUBLE");
+    assert_eq!(float_at(&with, "TRTDELAY", 0), Some(0.75));
+    assert_eq!(float_at(&with, "TRTDELAY", 1), None);
+    // Without a design the columns exist and are empty.
+    let plain = adsl(&study(), &subjects).unwrap();
+    assert_eq!(str_at(&plain, "MASKING", 0), None);
+    assert_eq!(plain.schema(), with.schema());
+}
+
+#[test]
 fn adtte_derives_study_days_and_keeps_continuous_times() {
     let subjects = vec![subject(1, 1, Some(5)), subject(2, 2, None)];
     let records = vec![
