@@ -628,6 +628,7 @@ pub fn replicates(inputs: &Inputs) -> String {
     let estimates: Vec<f64> = rep
         .estimates
         .iter()
+        .flatten()
         .copied()
         .filter(|x| x.is_finite())
         .collect();

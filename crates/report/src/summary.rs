@@ -210,9 +210,8 @@ pub struct SafetyRow {
     pub n_patients: Option<u64>,
     /// Events.
     pub n_events: Option<u64>,
-    /// Serious?
-    #[serde(default)]
-    pub serious: bool,
+    /// Serious events (a count, as the engine writes it).
+    pub serious: Option<u64>,
 }
 
 /// Replicate trials.
@@ -222,9 +221,9 @@ pub struct Replicates {
     pub k: Option<u64>,
     /// Share of replicates with a significant primary result.
     pub power: Option<f64>,
-    /// Primary estimate in each replicate.
+    /// Primary estimate in each replicate (null where not estimable).
     #[serde(default)]
-    pub estimates: Vec<f64>,
+    pub estimates: Vec<Option<f64>>,
     /// Effect measure of the estimates.
     pub measure: Option<String>,
 }

@@ -287,7 +287,7 @@ pub fn safety(inputs: &Inputs, arms: &ArmList) -> String {
     }
     let rows = inputs.summary.get().map(|s| &s.safety);
     if let Some(rows) = rows.filter(|r| !r.is_empty()) {
-        let header: Vec<String> = ["Arm", "Term", "Patients", "Events", "Serious"]
+        let header: Vec<String> = ["Arm", "Term", "Patients", "Events", "Serious events"]
             .map(str::to_owned)
             .to_vec();
         let body: Vec<Vec<String>> = rows
@@ -298,7 +298,7 @@ pub fn safety(inputs: &Inputs, arms: &ArmList) -> String {
                     esc(&r.term),
                     r.n_patients.map_or("NR".into(), |n| n.to_string()),
                     r.n_events.map_or("NR".into(), |n| n.to_string()),
-                    if r.serious { "yes" } else { "no" }.to_owned(),
+                    r.serious.map_or("NR".into(), |n| n.to_string()),
                 ]
             })
             .collect();
