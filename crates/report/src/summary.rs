@@ -197,6 +197,16 @@ pub struct Subgroup {
     pub estimate: Option<f64>,
     /// 95% interval.
     pub ci: Option<Interval>,
+    /// Compared arm.
+    pub arm: Option<String>,
+    /// Reference arm.
+    pub reference_arm: Option<String>,
+    /// Patients of the compared arm in the subgroup.
+    pub n_arm: Option<u64>,
+    /// Patients of the reference arm in the subgroup.
+    pub n_reference: Option<u64>,
+    /// The true effect in the subgroup, from counterfactual twins.
+    pub twin_estimate: Option<f64>,
 }
 
 /// Adverse events of one term in one arm.

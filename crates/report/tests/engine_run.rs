@@ -31,6 +31,7 @@ fn report_of_a_real_run_has_every_section_the_engine_feeds() {
         "discharge",
         "who",
         "trajectories",
+        "subgroups",
         "safety",
         "parameters",
     ];
@@ -72,4 +73,23 @@ fn report_of_a_real_run_has_every_section_the_engine_feeds() {
         );
         assert!(safety.contains(&cells), "{cells} missing from\n{safety}");
     }
+    // Subgroups: one forest row per subgroup level, each with its twin (true) effect.
+    let forest = section(&html, "subgroups");
+    let levels = summary["subgroups"].as_array().unwrap();
+    assert!(levels.len() >= 9, "{levels:?}");
+    for g in levels {
+        let label = format!(
+            "{}: {} (n = {} / {})",
+            g["subgroup"].as_str().unwrap(),
+            g["level"].as_str().unwrap(),
+            g["n_arm"],
+            g["n_reference"]
+        );
+        assert!(forest.contains(&report::html::esc(&label)), "{label}");
+    }
+    let twins = levels
+        .iter()
+        .filter(|g| g["twin_estimate"].is_f64())
+        .count();
+    assert_eq!(forest.matches(": twin ").count(), twins);
 }

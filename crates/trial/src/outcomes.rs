@@ -314,6 +314,7 @@ mod tests {
                 serious: false,
             }],
             treated: true,
+            plasma: Default::default(),
         }
     }
 

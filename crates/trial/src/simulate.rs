@@ -138,6 +138,8 @@ pub struct Course {
     pub adverse_events: Vec<CourseAdverseEvent>,
     /// Any study product administered.
     pub treated: bool,
+    /// Plasma received (units and neutralising dose; zero without plasma).
+    pub plasma: crate::supply::PlasmaReceived,
 }
 
 fn abo(c: &Covariates) -> therapy::AboGroup {
@@ -283,6 +285,10 @@ impl Simulator<'_> {
             discharge_days,
             adverse_events,
             treated: !treatment.administrations.is_empty(),
+            plasma: crate::supply::received(
+                &treatment.plasma,
+                death_days.map(|d| f64::from(day) + d),
+            ),
         })
     }
 }

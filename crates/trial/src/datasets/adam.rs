@@ -403,6 +403,39 @@ impl<'a> Subjects<'a> {
 
 /// ADSL: one row per subject, sorted by USUBJID.
 pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, DatasetError> {
+    adsl_with_plasma(study, subjects, None)
+}
+
+/// Plasma exposure of one subject (ADSL NABBL, PLUNITS, PLNABDOS).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PlasmaExposure {
+    /// Own neutralising titer at baseline (before any study product), ID50.
+    pub baseline_titer_id50: f64,
+    /// Plasma units received.
+    pub units: u32,
+    /// Neutralising dose delivered, ID50·mL (titer × volume, after pathogen reduction).
+    pub delivered_id50_ml: f64,
+}
+
+/// ADSL columns of a trial with a plasma arm (after [`ADSL`]'s).
+const ADSL_PLASMA: &[Spec] = &[
+    ("NABBL", "Baseline Neutralizing Titer (ID50)", F),
+    ("PLUNITS", "Plasma Units Received", I),
+    ("PLNABDOS", "Neutralizing Dose Delivered (ID50*mL)", F),
+];
+
+/// Columns of ADSL of a trial with a plasma arm.
+pub fn adsl_plasma_schema() -> Vec<ColumnSpec> {
+    specs(&[ADSL, ADSL_PLASMA].concat())
+}
+
+/// ADSL, with the plasma exposure columns when `plasma` is given (by subject id; a subject
+/// without an entry has them missing).
+pub fn adsl_with_plasma(
+    study: &Study,
+    subjects: &[SubjectRecord],
+    plasma: Option<&BTreeMap<u64, PlasmaExposure>>,
+) -> Result<Dataset, DatasetError> {
     let index = Subjects::new(study, subjects)?;
     let mut by_usubjid: Vec<&(String, &SubjectRecord)> = index.by_id.values().collect();
     by_usubjid.sort_by(|a, b| a.0.cmp(&b.0));
@@ -415,7 +448,7 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
                 EndOfStudy::Death => ("DISCONTINUED", Some("DEATH")),
                 EndOfStudy::LostToFollowUp => ("DISCONTINUED", Some("LOST TO FOLLOW-UP")),
             };
-            vec![
+            let mut row = vec![
                 s(&study.studyid),
                 s(usubjid),
                 s(subjid(r.subject_id)),
@@ -454,10 +487,23 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
                 yn(c.chronic_kidney_disease),
                 Cell::F(Some(r.onset_to_randomization_days)),
                 Cell::I(r.baseline_who_cps.map(i64::from)),
-            ]
+            ];
+            if let Some(plasma) = plasma {
+                let e = plasma.get(&r.subject_id);
+                row.extend([
+                    Cell::F(e.map(|e| e.baseline_titer_id50)),
+                    Cell::I(e.map(|e| i64::from(e.units))),
+                    Cell::F(e.map(|e| e.delivered_id50_ml)),
+                ]);
+            }
+            row
         })
         .collect();
-    build("ADSL", "Subject-Level Analysis Dataset", ADSL, rows)
+    let spec = match plasma {
+        Some(_) => [ADSL, ADSL_PLASMA].concat(),
+        None => ADSL.to_vec(),
+    };
+    build("ADSL", "Subject-Level Analysis Dataset", &spec, rows)
 }
 
 /// ADSL variables copied into every other dataset.
