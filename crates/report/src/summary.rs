@@ -23,7 +23,8 @@ pub struct Summary {
     /// Adverse events by arm and term.
     #[serde(default)]
     pub safety: Vec<SafetyRow>,
-    /// Plasma supply: named numbers (donors screened, donations, …), shown as given.
+    /// Plasma supply: the engine's `{regimens: […], delivered_id50_ml: {…}}`, or named numbers
+    /// (donors screened, donations, …) shown as given.
     pub supply: Option<BTreeMap<String, serde_json::Value>>,
     /// Replicate trials.
     pub replicates: Option<Replicates>,

@@ -33,6 +33,7 @@ fn report_of_a_real_run_has_every_section_the_engine_feeds() {
         "trajectories",
         "subgroups",
         "safety",
+        "supply",
         "parameters",
     ];
     for id in sections {
@@ -92,4 +93,18 @@ fn report_of_a_real_run_has_every_section_the_engine_feeds() {
         .filter(|g| g["twin_estimate"].is_f64())
         .count();
     assert_eq!(forest.matches(": twin ").count(), twins);
+    // Supply: the plan for the 20 patients on plasma and the delivered dose.
+    let supply = section(&html, "supply");
+    let plan = &summary["supply"]["regimens"][0];
+    assert_eq!(plan["patients"], 20);
+    assert!(
+        supply.contains("<dt>Patients on plasma</dt><dd>20</dd>"),
+        "{supply}"
+    );
+    let units = plan["units_needed"].as_f64().unwrap();
+    assert!(supply.contains(&format!("<dt>Units needed</dt><dd>{units:.0}</dd>")));
+    let median = summary["supply"]["delivered_id50_ml"]["median"]
+        .as_f64()
+        .unwrap();
+    assert!(supply.contains(&format!("<dd>{median:.0} (")), "{supply}");
 }

@@ -46,6 +46,9 @@ pub struct Summary {
     pub safety: Vec<SafetyRow>,
     /// Replicate trials, when more than one was run.
     pub replicates: Option<Replicates>,
+    /// Plasma supply, when a plasma regimen is in the protocol ([`crate::supply`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply: Option<crate::supply::SupplySummary>,
 }
 
 /// `study`.
@@ -694,5 +697,6 @@ pub fn summarise(
         subgroups: crate::subgroups::subgroups(p, outcomes, adsl),
         safety,
         replicates: None,
+        supply: crate::supply::summary(p, adsl),
     }
 }

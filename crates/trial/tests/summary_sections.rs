@@ -1,6 +1,7 @@
-//! Subgroups of the primary endpoint on real runs of the seed protocol: the levels of each
-//! subgroup variable partition the trial; a trial whose arms are identical has no true effect
-//! in any subgroup; one estimate recomputed by hand from the outcome rows.
+//! Subgroups and plasma supply in the summary of real runs of the seed protocol: the levels of
+//! each subgroup variable partition the trial; a trial whose arms are identical has no true
+//! effect in any subgroup; one estimate recomputed by hand from the outcome rows; the supply
+//! section against the regimen's arithmetic and ADSL.
 
 use std::collections::BTreeMap;
 use trial::datasets::{Dataset, Values};
@@ -171,4 +172,40 @@ fn early_treatment_subgroup_matches_a_hand_count() {
     assert!((g.twin_estimate.unwrap() - twin_by_hand).abs() < 1e-12);
     let [lo, hi] = g.ci;
     assert!(lo.unwrap() < by_hand && by_hand < hi.unwrap());
+}
+
+#[test]
+fn supply_plans_the_simulated_enrollment_and_reports_delivered_doses() {
+    let (summary, output) = run(40, |t| t);
+    let supply = summary.supply.expect("the seed protocol gives plasma");
+    assert_eq!(supply.regimens.len(), 1);
+    let plan = &supply.regimens[0];
+    // 40 patients 1:1 → 20 on plasma; 2 administrations of one unit each → 40 units.
+    assert_eq!(plan.patients, 20);
+    assert_eq!(plan.units_needed, 40.0);
+    assert!(plan.units_collected >= 40.0);
+    assert!(plan.donations <= plan.donors_screened);
+    // Hyperimmune plasma is a product of known titer (the donor median, 1:320 ≥ the 1:160
+    // threshold): every eligible donor's unit qualifies.
+    assert_eq!(plan.share_qualifying, 1.0);
+    // Delivered dose: every treated patient's PLNABDOS; median of an even count is the mean
+    // of the middle two.
+    let mut doses: Vec<f64> = column_f64(&output.datasets.adsl, "PLNABDOS")
+        .into_iter()
+        .flatten()
+        .filter(|&d| d > 0.0)
+        .collect();
+    doses.sort_by(f64::total_cmp);
+    let spread = supply.delivered_id50_ml.unwrap();
+    assert_eq!(spread.n, 20);
+    assert_eq!(spread.median, (doses[9] + doses[10]) / 2.0);
+    assert!(spread.q1 <= spread.median && spread.median <= spread.q3);
+    // Without plasma in any arm there is no supply section.
+    let (no_plasma, _) = run(20, |t| {
+        t.replace(
+            r#"regimens = ["standard_therapy", "hyperimmune_plasma"]"#,
+            r#"regimens = ["standard_therapy"]"#,
+        )
+    });
+    assert!(no_plasma.supply.is_none());
 }
