@@ -479,18 +479,20 @@ pub fn trajectories(inputs: &Inputs, arms: &ArmList) -> String {
 }
 
 /// Forest plot of subgroup estimates (summary.json subgroups).
-/// One forest plot per (endpoint, measure), in the order they first appear.
+/// One forest plot per (endpoint, measure, compared arm), in the order they first appear.
 pub fn forest(inputs: &Inputs) -> String {
     let subgroups = inputs.summary.get().map(|s| &s.subgroups);
     let Some(subgroups) = subgroups.filter(|s| !s.is_empty()) else {
         return not_available("Subgroup estimates (summary.json subgroups)");
     };
-    type Key<'a> = (Option<&'a str>, &'a str);
+    type Key<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
     let mut groups: Vec<(Key, Vec<&Subgroup>)> = Vec::new();
     for g in subgroups {
         let key = (
             g.endpoint.as_deref(),
             g.measure.as_deref().unwrap_or("estimate"),
+            g.arm.as_deref(),
+            g.reference_arm.as_deref(),
         );
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, members)) => members.push(g),
@@ -498,16 +500,39 @@ pub fn forest(inputs: &Inputs) -> String {
         }
     }
     let mut out = String::new();
-    for ((endpoint, measure), members) in &groups {
+    for ((endpoint, measure, arm, reference), members) in &groups {
+        let versus = match (arm, reference) {
+            (Some(a), Some(r)) => format!(", {} vs {}", esc(a), esc(r)),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "<h3>{}{}</h3>",
+            "<h3>{}{}{versus}</h3>",
             endpoint.map_or(String::new(), |e| format!("{}: ", esc(e))),
             esc(&measure_text(measure))
         );
         out.push_str(&forest_figure(measure, members));
     }
+    let twins = subgroups.iter().any(|g| g.twin_estimate.is_some());
+    out.push_str(&legend(&forest_legend(twins)));
+    out.push_str(
+        "<p class=\"note\">Squares and lines: the randomized estimate in the subgroup with its 95% \
+         interval (n: compared / reference arm). Diamonds: the twin (true) effect, the same \
+         measure on the counterfactual twins of the subgroup's patients. Dashed line: no effect.</p>\n",
+    );
     out
+}
+
+/// Colours of the forest plot's markers: randomized estimate, twin effect.
+const FOREST_ESTIMATE: &str = svg::ARM_COLOURS[0];
+const FOREST_TWIN: &str = svg::ARM_COLOURS[1];
+
+fn forest_legend(twins: bool) -> Vec<(String, &'static str)> {
+    let mut entries = vec![("Randomized estimate (95% CI)".to_owned(), FOREST_ESTIMATE)];
+    if twins {
+        entries.push(("Twin (true) effect".to_owned(), FOREST_TWIN));
+    }
+    entries
 }
 
 fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
@@ -516,7 +541,7 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
         .iter()
         .flat_map(|s| {
             let ci = s.ci.unwrap_or([None, None]);
-            [s.estimate, ci[0], ci[1]]
+            [s.estimate, ci[0], ci[1], s.twin_estimate]
         })
         .flatten()
         .filter(|x| x.is_finite() && (!ratio || *x > 0.0))
@@ -529,12 +554,13 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
     } else {
         Axis::linear(lo, hi, &measure_text(measure))
     };
-    /// Row height and left label column, px.
+    /// Row height, left label column and right value column, px.
     const ROW: f64 = 22.0;
-    const LABELS: f64 = 260.0;
+    const LABELS: f64 = 330.0;
+    const VALUES: f64 = 200.0;
     let mut frame = Frame::new(x, Axis::linear(0.0, 1.0, ""));
     frame.left = LABELS;
-    frame.right = 110.0;
+    frame.right = VALUES;
     frame.height = subgroups.len() as f64 * ROW + frame.top + frame.bottom;
     frame.y = Axis {
         ticks: Vec::new(),
@@ -553,9 +579,14 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
         "none",
         " stroke-dasharray=\"4 3\"",
     ));
+    let decimals = if ratio { 2 } else { 3 };
     for (k, g) in subgroups.iter().enumerate() {
         let y = top + (k as f64 + 0.5) * ROW;
-        let n = g.n.map_or(String::new(), |n| format!(" (n = {n})"));
+        let n = match (g.n_arm, g.n_reference, g.n) {
+            (Some(a), Some(r), _) => format!(" (n = {a} / {r})"),
+            (_, _, Some(n)) => format!(" (n = {n})"),
+            _ => String::new(),
+        };
         s.push_str(&text(
             8.0,
             y + 4.0,
@@ -565,15 +596,17 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
         ));
         let ci = g.ci.unwrap_or([None, None]);
         let est = g.estimate.filter(|e| e.is_finite());
+        let twin = g.twin_estimate.filter(|e| e.is_finite());
         s.push_str(&text(
             frame.width - 4.0,
             y + 4.0,
             "end",
             "tick",
             &format!(
-                "{} {}",
-                crate::html::opt(est, 2),
-                crate::html::interval(g.ci, 2)
+                "{} {}{}",
+                crate::html::opt(est, decimals),
+                crate::html::interval(g.ci, decimals),
+                twin.map_or(String::new(), |t| format!(" · twin {}", fixed(t, decimals)))
             ),
         ));
         let clamp = |v: f64| v.clamp(frame.x.min, frame.x.max);
@@ -581,17 +614,19 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
             ci[0].filter(|v| v.is_finite()).map_or(frame.x.min, clamp),
             ci[1].filter(|v| v.is_finite()).map_or(frame.x.max, clamp),
         );
-        s.push_str(&path(
-            &format!(
-                "M{} {}H{}",
-                fixed(frame.px(l), 1),
-                fixed(y, 1),
-                fixed(frame.px(r), 1)
-            ),
-            "#222",
-            "none",
-            " stroke-width=\"1.5\"",
-        ));
+        if est.is_some() {
+            s.push_str(&path(
+                &format!(
+                    "M{} {}H{}",
+                    fixed(frame.px(l), 1),
+                    fixed(y, 1),
+                    fixed(frame.px(r), 1)
+                ),
+                "#222",
+                "none",
+                " stroke-width=\"1.5\"",
+            ));
+        }
         if let Some(e) = est {
             let px = frame.px(clamp(e));
             s.push_str(&rect(
@@ -599,9 +634,26 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
                 y - 4.0,
                 8.0,
                 8.0,
-                "#0072B2",
-                &format!("{}: {}", g.level, fixed(e, 3)),
+                FOREST_ESTIMATE,
+                &format!("{}: {}", g.level, fixed(e, decimals)),
             ));
+        }
+        if let Some(t) = twin {
+            let px = frame.px(clamp(t));
+            let _ = writeln!(
+                s,
+                "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{FOREST_TWIN}\" stroke=\"#fff\" \
+                 stroke-width=\"0.5\"><title>{}</title></path>",
+                fixed(px, 1),
+                fixed(y - 5.0, 1),
+                fixed(px + 5.0, 1),
+                fixed(y, 1),
+                fixed(px, 1),
+                fixed(y + 5.0, 1),
+                fixed(px - 5.0, 1),
+                fixed(y, 1),
+                esc(&format!("{}: twin {}", g.level, fixed(t, decimals)))
+            );
         }
     }
     s.push_str("</svg>\n");
@@ -628,6 +680,7 @@ pub fn replicates(inputs: &Inputs) -> String {
     let estimates: Vec<f64> = rep
         .estimates
         .iter()
+        .flatten()
         .copied()
         .filter(|x| x.is_finite())
         .collect();

@@ -50,6 +50,35 @@ impl Table {
         Ok(Self { index, rows })
     }
 
+    /// Reads CSV with a header row from `reader` record by record, keeping only the named
+    /// columns (those present): a large dataset costs the memory of the columns used, not of
+    /// the file.
+    pub fn read_columns(reader: impl std::io::Read, keep: &[&str]) -> Result<Self, csv::Error> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(reader);
+        let kept: Vec<(usize, String)> = reader
+            .headers()?
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| keep.contains(h))
+            .map(|(i, h)| (i, h.to_owned()))
+            .collect();
+        let index = kept
+            .iter()
+            .enumerate()
+            .map(|(k, (_, h))| (h.clone(), k))
+            .collect();
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record)? {
+            rows.push(
+                kept.iter()
+                    .map(|(i, _)| record.get(*i).unwrap_or_default().to_owned())
+                    .collect(),
+            );
+        }
+        Ok(Self { index, rows })
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -201,14 +230,44 @@ impl Inputs {
             }),
             adsl: read_table(folder, "adsl"),
             adtte: read_table(folder, "adtte"),
-            adcps: read_table(folder, "adcps"),
-            adlb: read_table(folder, "adlb"),
+            adcps: read_large_table(folder, "adcps", ADCPS_COLUMNS),
+            adlb: read_large_table(folder, "adlb", ADLB_COLUMNS),
             adae: read_table(folder, "adae"),
             parameters: read_with(folder, &["parameters.csv"], |b| {
                 Table::parse(b).map_err(|e| e.to_string())
             }),
         }
     }
+}
+
+/// Columns of ADCPS the report uses (WHO scale by day).
+pub const ADCPS_COLUMNS: &[&str] = &["TRT01P", "ADY", "AVAL"];
+/// Columns of ADLB the report uses (Table 1 baseline values, biomarker trajectories).
+pub const ADLB_COLUMNS: &[&str] = &[
+    "USUBJID", "TRT01P", "PARAMCD", "PARAM", "ADY", "AVAL", "ABLFL",
+];
+
+/// A large by-day dataset, streamed from its file keeping only `keep`.
+fn read_large_table(folder: &Path, name: &str, keep: &[&str]) -> Input<Table> {
+    for file in [
+        format!("{name}.csv"),
+        format!("{}.csv", name.to_uppercase()),
+    ] {
+        let path = folder.join(&file);
+        if !path.is_file() {
+            continue;
+        }
+        let parsed = std::fs::File::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|f| {
+                Table::read_columns(std::io::BufReader::new(f), keep).map_err(|e| e.to_string())
+            });
+        return match parsed {
+            Ok(t) => Input::Ok(t),
+            Err(e) => Input::Unreadable(format!("{file}: {e}")),
+        };
+    }
+    Input::Missing
 }
 
 /// A dataset by its name: `adsl.csv`, or `ADSL.csv` as the engine's writer names it.

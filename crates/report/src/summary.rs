@@ -23,7 +23,8 @@ pub struct Summary {
     /// Adverse events by arm and term.
     #[serde(default)]
     pub safety: Vec<SafetyRow>,
-    /// Plasma supply: named numbers (donors screened, donations, …), shown as given.
+    /// Plasma supply: the engine's `{regimens: […], delivered_id50_ml: {…}}`, or named numbers
+    /// (donors screened, donations, …) shown as given.
     pub supply: Option<BTreeMap<String, serde_json::Value>>,
     /// Replicate trials.
     pub replicates: Option<Replicates>,
@@ -197,6 +198,16 @@ pub struct Subgroup {
     pub estimate: Option<f64>,
     /// 95% interval.
     pub ci: Option<Interval>,
+    /// Compared arm.
+    pub arm: Option<String>,
+    /// Reference arm.
+    pub reference_arm: Option<String>,
+    /// Patients of the compared arm in the subgroup.
+    pub n_arm: Option<u64>,
+    /// Patients of the reference arm in the subgroup.
+    pub n_reference: Option<u64>,
+    /// The true effect in the subgroup, from counterfactual twins.
+    pub twin_estimate: Option<f64>,
 }
 
 /// Adverse events of one term in one arm.
@@ -210,9 +221,8 @@ pub struct SafetyRow {
     pub n_patients: Option<u64>,
     /// Events.
     pub n_events: Option<u64>,
-    /// Serious?
-    #[serde(default)]
-    pub serious: bool,
+    /// Serious events (a count, as the engine writes it).
+    pub serious: Option<u64>,
 }
 
 /// Replicate trials.
@@ -222,9 +232,9 @@ pub struct Replicates {
     pub k: Option<u64>,
     /// Share of replicates with a significant primary result.
     pub power: Option<f64>,
-    /// Primary estimate in each replicate.
+    /// Primary estimate in each replicate (null where not estimable).
     #[serde(default)]
-    pub estimates: Vec<f64>,
+    pub estimates: Vec<Option<f64>>,
     /// Effect measure of the estimates.
     pub measure: Option<String>,
 }

@@ -287,7 +287,7 @@ pub fn safety(inputs: &Inputs, arms: &ArmList) -> String {
     }
     let rows = inputs.summary.get().map(|s| &s.safety);
     if let Some(rows) = rows.filter(|r| !r.is_empty()) {
-        let header: Vec<String> = ["Arm", "Term", "Patients", "Events", "Serious"]
+        let header: Vec<String> = ["Arm", "Term", "Patients", "Events", "Serious events"]
             .map(str::to_owned)
             .to_vec();
         let body: Vec<Vec<String>> = rows
@@ -298,7 +298,7 @@ pub fn safety(inputs: &Inputs, arms: &ArmList) -> String {
                     esc(&r.term),
                     r.n_patients.map_or("NR".into(), |n| n.to_string()),
                     r.n_events.map_or("NR".into(), |n| n.to_string()),
-                    if r.serious { "yes" } else { "no" }.to_owned(),
+                    r.serious.map_or("NR".into(), |n| n.to_string()),
                 ]
             })
             .collect();
@@ -405,30 +405,86 @@ fn adae_table(adae: &Table, arms: &ArmList, denominators: Option<&[usize]>) -> S
     out
 }
 
-/// Plasma supply summary, as given in summary.json.
+/// A JSON value as text: integers as such, other numbers in their shortest text that reads
+/// back to the same number (deterministic), text escaped.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => u.to_string(),
+            (_, Some(i), _) => i.to_string(),
+            (_, _, Some(f)) => f.to_string(),
+            _ => n.to_string(),
+        },
+        serde_json::Value::String(s) => esc(s),
+        serde_json::Value::Null => "NR".to_owned(),
+        other => esc(&other.to_string()),
+    }
+}
+
+/// Rows of the engine's per-regimen supply plan: (key, heading, decimals).
+const SUPPLY_ROWS: [(&str, &str, usize); 7] = [
+    ("patients", "Patients on plasma", 0),
+    ("donors_screened", "Donors screened (median)", 0),
+    ("share_qualifying", "Share of eligible donors qualifying", 3),
+    ("donations", "Donations (median)", 0),
+    ("units_needed", "Units needed", 0),
+    ("units_collected", "Units collected (median)", 0),
+    ("campaigns", "Simulated collection campaigns", 0),
+];
+
+/// Plasma supply summary from summary.json: the engine's per-regimen plan and delivered dose,
+/// or any other keys as given.
 pub fn supply(inputs: &Inputs) -> String {
     let Some(supply) = inputs.summary.get().and_then(|s| s.supply.as_ref()) else {
         return not_available("A plasma supply summary");
     };
-    let mut out = String::from("<dl class=\"fields\">\n");
-    for (key, value) in supply {
-        let text = match value {
-            serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                (Some(u), _, _) => u.to_string(),
-                (_, Some(i), _) => i.to_string(),
-                // Shortest text that reads back to the same number (deterministic).
-                (_, _, Some(f)) => f.to_string(),
-                _ => n.to_string(),
-            },
-            serde_json::Value::String(s) => esc(s),
-            other => esc(&other.to_string()),
-        };
+    let mut out = String::new();
+    if let Some(regimens) = supply.get("regimens").and_then(|r| r.as_array()) {
+        for r in regimens {
+            let name = r
+                .get("regimen")
+                .and_then(|n| n.as_str())
+                .unwrap_or("Plasma");
+            let _ = writeln!(out, "<h3>{}</h3>\n<dl class=\"fields\">", esc(name));
+            for (key, heading, decimals) in SUPPLY_ROWS {
+                let value = r.get(key).and_then(serde_json::Value::as_f64);
+                let _ = writeln!(out, "<dt>{heading}</dt><dd>{}</dd>", opt(value, decimals));
+            }
+            out.push_str("</dl>\n");
+        }
+    }
+    if let Some(d) = supply.get("delivered_id50_ml").filter(|d| d.is_object()) {
+        let num = |k: &str| d.get(k).and_then(serde_json::Value::as_f64);
         let _ = writeln!(
             out,
-            "<dt>{}</dt><dd>{text}</dd>",
-            esc(&key.replace('_', " "))
+            "<h3>Neutralising dose delivered per treated patient</h3>\n<dl class=\"fields\">\n\
+             <dt>Median (IQR), ID50·mL</dt><dd>{} ({}–{})</dd>\n<dt>Patients</dt><dd>{}</dd>\n</dl>",
+            opt(num("median"), 0),
+            opt(num("q1"), 0),
+            opt(num("q3"), 0),
+            opt(num("n"), 0),
         );
     }
-    out.push_str("</dl>\n");
+    let others: Vec<_> = supply
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "regimens" | "delivered_id50_ml"))
+        .collect();
+    if !others.is_empty() {
+        out.push_str("<dl class=\"fields\">\n");
+        for (key, value) in others {
+            let _ = writeln!(
+                out,
+                "<dt>{}</dt><dd>{}</dd>",
+                esc(&key.replace('_', " ")),
+                json_text(value)
+            );
+        }
+        out.push_str("</dl>\n");
+    }
+    out.push_str(
+        "<p class=\"note\">Plan for the simulated enrollment (closed form, and medians of simulated \
+         collection campaigns with ABO matching); the delivered dose is what the trial's patients \
+         received (titer × volume after pathogen reduction).</p>\n",
+    );
     out
 }

@@ -238,8 +238,32 @@ fn subgroups_of_different_endpoints_get_their_own_forest_plots() {
     assert_eq!(ratio_plot.matches("<rect").count(), 2);
     let difference_plot = &forest[difference..];
     assert!(
-        difference_plot.contains(">0.0</text>") && difference_plot.contains("-1.00 (-2.00, NR)")
+        difference_plot.contains(">0.0</text>") && difference_plot.contains("-1.000 (-2.000, NR)")
     );
+    // No twin effect given: no diamond and no twin legend entry.
+    assert!(!forest.contains(": twin "));
+    assert!(!forest.contains("Twin (true) effect</span>"));
+}
+
+#[test]
+fn forest_rows_show_n_per_arm_and_the_twin_effect_beside_the_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("summary.json"),
+        r#"{"subgroups": [
+            {"endpoint": "death_d28", "measure": "risk_difference", "subgroup": "Age", "level": "< 65 years",
+             "n": 30, "n_arm": 14, "n_reference": 16, "arm": "Plasma", "reference_arm": "Standard",
+             "estimate": -0.1, "ci": [-0.3, 0.1], "twin_estimate": -0.04}
+        ]}"#,
+    )
+    .unwrap();
+    let html = report::render_folder(dir.path()).unwrap();
+    let forest = section(&html, "subgroups");
+    assert!(forest.contains("<h3>death_d28: Risk difference, Plasma vs Standard</h3>"));
+    assert!(forest.contains("Age: &lt; 65 years (n = 14 / 16)"));
+    assert!(forest.contains("-0.100 (-0.300, 0.100) · twin -0.040"));
+    assert_eq!(forest.matches(": twin -0.040").count(), 1);
+    assert!(forest.contains("Twin (true) effect</span>"));
 }
 
 #[test]

@@ -18,4 +18,6 @@ pub mod regimens;
 pub mod results;
 pub mod run;
 pub mod simulate;
+pub mod subgroups;
 pub mod summary;
+pub mod supply;

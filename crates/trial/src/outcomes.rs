@@ -367,6 +367,7 @@ mod tests {
             treated: true,
             lost_days: None,
             treatment_start_days: Some(0.0),
+            plasma: Default::default(),
         }
     }
 

@@ -311,6 +311,18 @@ fn body_system(product: &str) -> &'static str {
     }
 }
 
+/// ADSL plasma exposure of a simulated patient: baseline titer from the screening state.
+fn exposure(p: &Simulated) -> adam::PlasmaExposure {
+    adam::PlasmaExposure {
+        baseline_titer_id50: p
+            .candidate
+            .baseline
+            .map_or(p.course.days[0].titer_id50, |b| b.titer_id50),
+        units: p.course.plasma.units,
+        delivered_id50_ml: p.course.plasma.delivered_id50_ml,
+    }
+}
+
 /// Builds the datasets, consuming the patients (each course is freed once its records are
 /// made) and each record list once its dataset is built, to keep the peak memory down.
 fn build_datasets(
@@ -329,10 +341,15 @@ fn build_datasets(
     };
     let (mut subjects, mut tte, mut scores, mut lab_rows, mut aes, mut rows) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let has_plasma = crate::supply::has_plasma(protocol);
+    let mut plasma = BTreeMap::new();
     for p in patients {
         let p = &p;
         let id = p.candidate.covariates.patient_id;
         let c = &p.course;
+        if has_plasma {
+            plasma.insert(id, exposure(p));
+        }
         let arm = Arm {
             number: p.arm as i64 + 1,
             name: arm_names[p.arm].clone(),
@@ -497,7 +514,14 @@ fn build_datasets(
     let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
     drop(rows);
     Ok(Datasets {
-        adsl: adam::adsl_with(&study, &subjects, &adsl_design)?,
+        adsl: adam::adsl_with(
+            &study,
+            &subjects,
+            &adam::AdslDesign {
+                plasma: has_plasma.then_some(plasma),
+                ..adsl_design
+            },
+        )?,
         adtte,
         adcps,
         adlb,

@@ -158,6 +158,8 @@ pub struct Course {
     /// First administration, days since randomization (0 for anything given before it);
     /// `None` when nothing was given.
     pub treatment_start_days: Option<f64>,
+    /// Plasma received (units and neutralising dose; zero without plasma).
+    pub plasma: crate::supply::PlasmaReceived,
 }
 
 fn abo(c: &Covariates) -> therapy::AboGroup {
@@ -347,6 +349,10 @@ impl Simulator<'_> {
                 .iter()
                 .map(|a| since(a.time_days))
                 .reduce(f64::min),
+            plasma: crate::supply::received(
+                &treatment.plasma,
+                death_days.map(|d| f64::from(day) + d),
+            ),
         })
     }
 }

@@ -40,12 +40,15 @@ pub struct Summary {
     pub consort: Consort,
     /// Endpoints in protocol order.
     pub endpoints: Vec<EndpointSummary>,
-    /// Subgroup estimates (none computed yet).
+    /// Subgroup estimates of the primary endpoint ([`crate::subgroups`]).
     pub subgroups: Vec<Subgroup>,
     /// Adverse events by arm and term.
     pub safety: Vec<SafetyRow>,
     /// Replicate trials, when more than one was run.
     pub replicates: Option<Replicates>,
+    /// Plasma supply, when a plasma regimen is in the protocol ([`crate::supply`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply: Option<crate::supply::SupplySummary>,
 }
 
 /// `study`.
@@ -190,6 +193,21 @@ pub struct Subgroup {
     pub estimate: Option<f64>,
     /// Interval.
     pub ci: [Option<f64>; 2],
+    /// Compared arm.
+    #[serde(default)]
+    pub arm: String,
+    /// Reference arm.
+    #[serde(default)]
+    pub reference_arm: String,
+    /// Patients of the compared arm in the subgroup.
+    #[serde(default)]
+    pub n_arm: u64,
+    /// Patients of the reference arm in the subgroup.
+    #[serde(default)]
+    pub n_reference: u64,
+    /// The true effect in the subgroup, from counterfactual twins.
+    #[serde(default)]
+    pub twin_estimate: Option<f64>,
 }
 
 /// Adverse events of one term in one arm.
@@ -349,7 +367,7 @@ fn polr_or(y: &[f64], group: &[f64]) -> Option<stats::ordinal::PolrTerm> {
 }
 
 /// Summarises one endpoint.
-fn endpoint_summary(
+pub(crate) fn endpoint_summary(
     protocol: &Protocol,
     index: usize,
     outcomes: &Dataset,
@@ -714,8 +732,9 @@ pub fn summarise(
             arms: consort_arms,
         },
         endpoints,
-        subgroups: Vec::new(),
+        subgroups: crate::subgroups::subgroups(p, outcomes, adsl),
         safety,
         replicates: None,
+        supply: crate::supply::summary(p, adsl),
     }
 }

@@ -142,6 +142,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let resolved = resolved_protocol(&text, args.seed);
     trial::run::write_results(&folder, &resolved, &protocol, &output, &summary)
         .map_err(trial_error)?;
+    // The datasets are on disk now; free them before the report reads the files back.
+    drop(output);
     Manifest::for_this_run(
         protocol.simulation.seed,
         threads,

@@ -1,7 +1,8 @@
 //! `immunotrial supply PROTOCOL`: plasma supply plan for a protocol's plasma regimen(s).
 //!
 //! The protocol is read and validated by the `protocol` crate; its plasma regimens are mapped to
-//! the therapy crate's `PlasmaRegimen` by the same function the trial engine uses.
+//! the therapy crate's `PlasmaRegimen` by `trial::supply::plan_regimens`, which the trial's
+//! `summary.json` supply section uses too.
 
 use crate::exit::CliError;
 use clap::Args;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use therapy::PlasmaRegimen;
 use therapy::abo::AboFrequencies;
 use therapy::supply::{SupplyOptions, SupplyPlan, plan_supply};
+use trial::supply::plan_regimens;
 
 /// Arguments of `immunotrial supply`.
 #[derive(Args, Debug)]
@@ -27,14 +29,6 @@ pub struct SupplyArgs {
     /// Recipient body weight for mL/kg doses, kg.
     #[arg(long, default_value_t = 70.0)]
     pub weight_kg: f64,
-}
-
-/// A plasma regimen of the protocol and how many patients receive it.
-#[derive(Debug)]
-struct PlannedRegimen {
-    name: String,
-    regimen: PlasmaRegimen,
-    patients: u32,
 }
 
 /// Runs the command.
@@ -72,53 +66,6 @@ pub fn run(args: SupplyArgs) -> Result<(), CliError> {
         print!("{}", render(&p.name, &p.regimen, &plan));
     }
     Ok(())
-}
-
-/// The protocol's plasma regimens, each with the number of enrolled patients whose arm holds it
-/// (by allocation ratio); the error is a message for the user.
-fn plan_regimens(
-    protocol: &protocol::Protocol,
-    enrollment: u32,
-    weight_kg: f64,
-) -> Result<Vec<PlannedRegimen>, String> {
-    let total_ratio: u32 = protocol.arms.iter().map(|a| a.ratio).sum();
-    let mut planned = Vec::new();
-    for (index, regimen) in protocol.regimens.iter().enumerate() {
-        if !matches!(regimen.product, protocol::Product::Plasma(_)) {
-            continue;
-        }
-        let arms: Vec<&protocol::Arm> = protocol
-            .arms
-            .iter()
-            .filter(|a| a.regimens.contains(&index))
-            .collect();
-        let ratio: u32 = arms.iter().map(|a| a.ratio).sum();
-        if ratio == 0 {
-            continue;
-        }
-        // Supply does not depend on when the plasma is given: day 0 of the schedule.
-        let items = trial::regimens::items_of(regimen, weight_kg, 0.0)
-            .map_err(|e| format!("regimen `{}`: {e}", regimen.name))?;
-        for item in items {
-            if let therapy::regimen::RegimenItem::Plasma(plasma) = item {
-                let labels: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
-                planned.push(PlannedRegimen {
-                    name: format!("{} ({})", regimen.name, labels.join(", ")),
-                    regimen: *plasma,
-                    patients: patients_on_regimen(enrollment, ratio, total_ratio),
-                });
-            }
-        }
-    }
-    if planned.is_empty() {
-        return Err("the protocol gives plasma in no arm (no [[regimen]] with a [regimen.plasma] table used by an arm)".into());
-    }
-    Ok(planned)
-}
-
-/// Patients allocated to arms holding a share `ratio / total_ratio` of `enrollment`, rounded.
-fn patients_on_regimen(enrollment: u32, ratio: u32, total_ratio: u32) -> u32 {
-    ((f64::from(enrollment) * f64::from(ratio) / f64::from(total_ratio)).round()) as u32
 }
 
 fn render(name: &str, regimen: &PlasmaRegimen, plan: &SupplyPlan) -> String {
@@ -219,41 +166,4 @@ fn render(name: &str, regimen: &PlasmaRegimen, plan: &SupplyPlan) -> String {
         d.median, d.lower, d.upper
     );
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SEED_PROTOCOL: &str =
-        include_str!("../../../../protocols/nct04385043-hyperimmune-plasma.toml");
-
-    #[test]
-    fn seed_protocol_gives_half_the_enrollment_on_plasma() {
-        let protocol = protocol::parse_protocol("seed.toml", SEED_PROTOCOL).unwrap();
-        let planned = plan_regimens(&protocol, 400, 70.0).unwrap();
-        assert_eq!(planned.len(), 1);
-        // 400 enrolled, arms 1:1 → 200 on plasma; two 300 mL units given 2 days apart.
-        assert_eq!(planned[0].patients, 200);
-        assert_eq!(planned[0].regimen.spec().doses, 2);
-        assert_eq!(planned[0].regimen.spec().units_per_dose, 1);
-        assert_eq!(planned[0].regimen.spec().unit_volume_ml, 300.0);
-    }
-
-    #[test]
-    fn a_protocol_without_plasma_is_reported() {
-        let msc = include_str!("../../../../protocols/nct04467047-msc-phase1.toml");
-        let protocol = protocol::parse_protocol("msc.toml", msc).unwrap();
-        assert!(
-            plan_regimens(&protocol, 10, 70.0)
-                .unwrap_err()
-                .contains("no arm")
-        );
-    }
-
-    #[test]
-    fn patients_follow_allocation_ratio() {
-        assert_eq!(patients_on_regimen(400, 1, 2), 200);
-        assert_eq!(patients_on_regimen(90, 2, 3), 60);
-    }
 }

@@ -349,6 +349,9 @@ pub struct AdslDesign {
     /// TRTDELAY by subject id: days (continuous) from randomization to the first study
     /// treatment; absent for subjects never treated.
     pub treatment_delay_days: BTreeMap<u64, f64>,
+    /// NABBL, PLUNITS, PLNABDOS by subject id, for a trial with a plasma arm (`None`: no such
+    /// columns).
+    pub plasma: Option<BTreeMap<u64, PlasmaExposure>>,
 }
 
 /// Centimetres per metre (HEIGHTBL is in cm, as CDISC vital signs).
@@ -421,7 +424,31 @@ pub fn adsl(study: &Study, subjects: &[SubjectRecord]) -> Result<Dataset, Datase
     adsl_with(study, subjects, &AdslDesign::default())
 }
 
-/// ADSL with the design variables of `design`.
+/// Plasma exposure of one subject (ADSL NABBL, PLUNITS, PLNABDOS).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PlasmaExposure {
+    /// Own neutralising titer at baseline (before any study product), ID50.
+    pub baseline_titer_id50: f64,
+    /// Plasma units received.
+    pub units: u32,
+    /// Neutralising dose delivered, ID50·mL (titer × volume, after pathogen reduction).
+    pub delivered_id50_ml: f64,
+}
+
+/// ADSL columns of a trial with a plasma arm (after [`ADSL`]'s).
+const ADSL_PLASMA: &[Spec] = &[
+    ("NABBL", "Baseline Neutralizing Titer (ID50)", F),
+    ("PLUNITS", "Plasma Units Received", I),
+    ("PLNABDOS", "Neutralizing Dose Delivered (ID50*mL)", F),
+];
+
+/// Columns of ADSL of a trial with a plasma arm.
+pub fn adsl_plasma_schema() -> Vec<ColumnSpec> {
+    specs(&[ADSL, ADSL_PLASMA].concat())
+}
+
+/// ADSL with the design variables of `design`, and the plasma exposure columns when
+/// `design.plasma` is given (by subject id; a subject without an entry has them missing).
 pub fn adsl_with(
     study: &Study,
     subjects: &[SubjectRecord],
@@ -439,7 +466,7 @@ pub fn adsl_with(
                 EndOfStudy::Death => ("DISCONTINUED", Some("DEATH")),
                 EndOfStudy::LostToFollowUp => ("DISCONTINUED", Some("LOST TO FOLLOW-UP")),
             };
-            vec![
+            let mut row = vec![
                 s(&study.studyid),
                 s(usubjid),
                 s(subjid(r.subject_id)),
@@ -480,10 +507,23 @@ pub fn adsl_with(
                 Cell::I(r.baseline_who_cps.map(i64::from)),
                 Cell::S(design.masking.clone()),
                 Cell::F(design.treatment_delay_days.get(&r.subject_id).copied()),
-            ]
+            ];
+            if let Some(plasma) = &design.plasma {
+                let e = plasma.get(&r.subject_id);
+                row.extend([
+                    Cell::F(e.map(|e| e.baseline_titer_id50)),
+                    Cell::I(e.map(|e| i64::from(e.units))),
+                    Cell::F(e.map(|e| e.delivered_id50_ml)),
+                ]);
+            }
+            row
         })
         .collect();
-    build("ADSL", "Subject-Level Analysis Dataset", ADSL, rows)
+    let spec = match design.plasma {
+        Some(_) => [ADSL, ADSL_PLASMA].concat(),
+        None => ADSL.to_vec(),
+    };
+    build("ADSL", "Subject-Level Analysis Dataset", &spec, rows)
 }
 
 /// ADSL variables copied into every other dataset.

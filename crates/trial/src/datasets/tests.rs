@@ -212,6 +212,7 @@ fn adsl_records_masking_and_the_delay_to_treatment() {
     let design = AdslDesign {
         masking: Some("DOUBLE".into()),
         treatment_delay_days: [(2, 0.75)].into_iter().collect(),
+        plasma: None,
     };
     let with = adsl_with(&study(), &subjects, &design).unwrap();
     assert_eq!(str_at(&with, "MASKING", 0).unwrap(), "DOUBLE");
