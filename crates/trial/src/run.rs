@@ -460,6 +460,13 @@ fn build_datasets(
                 .map(|e| outcomes::value(course, e))
                 .collect()
         };
+        let competing = |course: &Course| {
+            protocol
+                .endpoints
+                .iter()
+                .map(|e| outcomes::competing_value(course, e))
+                .collect()
+        };
         if p.twins.is_empty() {
             rows.push(OutcomeRow {
                 usubjid,
@@ -467,6 +474,7 @@ fn build_datasets(
                 arm: p.arm,
                 randomized: true,
                 values: values(c),
+                competing: competing(c),
             });
         } else {
             for (a, twin) in p.twins.iter().enumerate() {
@@ -476,6 +484,7 @@ fn build_datasets(
                     arm: a,
                     randomized: a == p.arm,
                     values: values(twin),
+                    competing: competing(twin),
                 });
             }
         }
