@@ -397,3 +397,39 @@ fn free_days_endpoints_match_the_daily_who_scores() {
         );
     }
 }
+
+#[test]
+fn the_realised_start_delay_is_in_adsl() {
+    let dir = tempfile::tempdir().unwrap();
+    let delay = "start_delay = { distribution = \"gamma\", shape = 2, scale_days = 0.5 }";
+    let protocol = small_protocol(dir.path(), 20, |t| {
+        t.replacen("[regimen.plasma]", &format!("{delay}\n[regimen.plasma]"), 1)
+    });
+    ok(&immunotrial(
+        dir.path(),
+        &["run", &protocol, "--quiet", "--out", "out"],
+    ));
+    let parsed =
+        protocol::parse_protocol("p", &std::fs::read_to_string(&protocol).unwrap()).unwrap();
+    let spec = protocol::schema::StartDelay::Gamma {
+        shape: 2.0,
+        scale_days: 0.5,
+    };
+    let plasma_arm = &parsed.arms[0].label;
+    assert!(plasma_arm.contains("plasma"), "{plasma_arm}");
+    let mut delayed = 0;
+    for r in csv_rows(&dir.path().join("out/adsl.csv")) {
+        let id: u64 = r["SUBJID"].parse().unwrap();
+        if &r["TRT01P"] == plasma_arm {
+            let u = trial::regimens::delay_uniform(parsed.simulation.seed, id);
+            let expected = trial::regimens::start_delay_days(&spec, u);
+            let got: f64 = r["TRTDELAY"].parse().unwrap();
+            assert!((got - expected).abs() < 1e-9, "{id}: {got} vs {expected}");
+            assert!(got > 0.0);
+            delayed += 1;
+        } else {
+            assert_eq!(r["TRTDELAY"], "", "the control arm has no delayed regimen");
+        }
+    }
+    assert_eq!(delayed, 10);
+}

@@ -449,6 +449,7 @@ mod tests {
             }],
             treated: true,
             lost_days: None,
+            start_delay_days: None,
             treatment_start_days: Some(0.0),
         }
     }

@@ -339,8 +339,8 @@ fn build_datasets(
         // Observation ends at the loss to follow-up, if any (the patient is alive then).
         let observed_until = c.lost_days.unwrap_or(horizon);
         let died = c.death_days.filter(|&t| t <= observed_until);
-        if let Some(start) = c.treatment_start_days {
-            adsl_design.treatment_delay_days.insert(id, start);
+        if let Some(delay) = c.start_delay_days {
+            adsl_design.treatment_delay_days.insert(id, delay);
         }
         subjects.push(SubjectRecord {
             subject_id: id,
