@@ -38,6 +38,21 @@ fn small_protocol(dir: &Path, patients: u32, edit: impl Fn(String) -> String) ->
     path.display().to_string()
 }
 
+/// The rows of a CSV file as maps from column name to text.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
 fn summary(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
 }
@@ -241,19 +256,7 @@ fn lost_patients_are_censored_at_the_loss_and_counted() {
     let parsed =
         protocol::parse_protocol("p", &std::fs::read_to_string(&protocol).unwrap()).unwrap();
     let seed = parsed.simulation.seed;
-    let csv = |name: &str| -> Vec<std::collections::HashMap<String, String>> {
-        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
-        let headers = r.headers().unwrap().clone();
-        r.records()
-            .map(|rec| {
-                headers
-                    .iter()
-                    .zip(rec.unwrap().iter())
-                    .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                    .collect()
-            })
-            .collect()
-    };
+    let csv = |name: &str| csv_rows(&out.join(name));
     let adsl = csv("adsl.csv");
     let adtte = csv("adtte.csv");
     let adcps = csv("adcps.csv");
@@ -326,50 +329,31 @@ fn free_days_endpoints_match_the_daily_who_scores() {
         &["run", &protocol, "--quiet", "--out", "out"],
     ));
     let out = dir.path().join("out");
-    let read = |name: &str| csv::Reader::from_path(out.join(name)).unwrap();
+    let rows = |name: &str| csv_rows(&out.join(name));
     // Daily WHO scores by subject (ADY = trial day + 1) and deaths, from the datasets.
     let mut scores: std::collections::BTreeMap<String, Vec<(i64, f64)>> = Default::default();
-    let mut r = read("adcps.csv");
-    let h = r.headers().unwrap().clone();
-    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
-    let (u, ady, aval) = (col("USUBJID"), col("ADY"), col("AVAL"));
-    for rec in r.records() {
-        let rec = rec.unwrap();
+    for r in rows("adcps.csv") {
         scores
-            .entry(rec[u].to_owned())
+            .entry(r["USUBJID"].clone())
             .or_default()
-            .push((rec[ady].parse().unwrap(), rec[aval].parse().unwrap()));
+            .push((r["ADY"].parse().unwrap(), r["AVAL"].parse().unwrap()));
     }
-    let mut r = read("adsl.csv");
-    let h = r.headers().unwrap().clone();
-    let (u, dth) = (
-        h.iter().position(|x| x == "USUBJID").unwrap(),
-        h.iter().position(|x| x == "DTHDT").unwrap(),
-    );
-    let death: std::collections::BTreeMap<String, Option<i64>> = r
-        .records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            (rec[u].to_owned(), rec[dth].parse().ok())
-        })
+    let death: std::collections::BTreeMap<String, Option<i64>> = rows("adsl.csv")
+        .into_iter()
+        .map(|r| (r["USUBJID"].clone(), r["DTHDT"].parse().ok()))
         .collect();
-    let mut r = read("outcomes.csv");
-    let h = r.headers().unwrap().clone();
-    let c = |name: &str| h.iter().position(|x| x == name).unwrap();
-    let (u, rand, osfd, vfd) = (c("USUBJID"), c("RANDFL"), c("osfd"), c("vfd"));
     let mut checked = 0;
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        if &rec[rand] != "Y" {
+    for rec in rows("outcomes.csv") {
+        if rec["RANDFL"] != "Y" {
             continue;
         }
-        let days = &scores[&rec[u]];
+        let days = &scores[&rec["USUBJID"]];
         let free = |n: i64, below: f64| {
             days.iter()
                 .filter(|&&(d, w)| (2..=n + 1).contains(&d) && w < below)
                 .count() as f64
         };
-        let died = death[&rec[u]];
+        let died = death[&rec["USUBJID"]];
         let expected_osfd = if died.is_some() { -1.0 } else { free(21, 6.0) };
         // Study day of death ≤ 29 ⇔ dead by trial day 28.
         let expected_vfd = if died.is_some_and(|d| d <= 29) {
@@ -378,16 +362,16 @@ fn free_days_endpoints_match_the_daily_who_scores() {
             free(28, 7.0)
         };
         assert_eq!(
-            rec[osfd].parse::<f64>().unwrap(),
+            rec["osfd"].parse::<f64>().unwrap(),
             expected_osfd,
             "{}",
-            &rec[u]
+            rec["USUBJID"]
         );
         assert_eq!(
-            rec[vfd].parse::<f64>().unwrap(),
+            rec["vfd"].parse::<f64>().unwrap(),
             expected_vfd,
             "{}",
-            &rec[u]
+            rec["USUBJID"]
         );
         checked += 1;
     }
@@ -412,4 +396,40 @@ fn free_days_endpoints_match_the_daily_who_scores() {
             "{name}: {e}"
         );
     }
+}
+
+#[test]
+fn the_realised_start_delay_is_in_adsl() {
+    let dir = tempfile::tempdir().unwrap();
+    let delay = "start_delay = { distribution = \"gamma\", shape = 2, scale_days = 0.5 }";
+    let protocol = small_protocol(dir.path(), 20, |t| {
+        t.replacen("[regimen.plasma]", &format!("{delay}\n[regimen.plasma]"), 1)
+    });
+    ok(&immunotrial(
+        dir.path(),
+        &["run", &protocol, "--quiet", "--out", "out"],
+    ));
+    let parsed =
+        protocol::parse_protocol("p", &std::fs::read_to_string(&protocol).unwrap()).unwrap();
+    let spec = protocol::schema::StartDelay::Gamma {
+        shape: 2.0,
+        scale_days: 0.5,
+    };
+    let plasma_arm = &parsed.arms[0].label;
+    assert!(plasma_arm.contains("plasma"), "{plasma_arm}");
+    let mut delayed = 0;
+    for r in csv_rows(&dir.path().join("out/adsl.csv")) {
+        let id: u64 = r["SUBJID"].parse().unwrap();
+        if &r["TRT01P"] == plasma_arm {
+            let u = trial::regimens::delay_uniform(parsed.simulation.seed, id);
+            let expected = trial::regimens::start_delay_days(&spec, u);
+            let got: f64 = r["TRTDELAY"].parse().unwrap();
+            assert!((got - expected).abs() < 1e-9, "{id}: {got} vs {expected}");
+            assert!(got > 0.0);
+            delayed += 1;
+        } else {
+            assert_eq!(r["TRTDELAY"], "", "the control arm has no delayed regimen");
+        }
+    }
+    assert_eq!(delayed, 10);
 }

@@ -1124,4 +1124,68 @@ mod tests {
         assert_eq!(age_in_years("N/A"), None);
         assert_eq!(age_in_years("-3 Years"), None);
     }
+
+    const SEED: &str = include_str!("../../../protocols/nct04385043-hyperimmune-plasma.toml");
+
+    /// Paths of the problems in the seed protocol with `from` replaced by `to`.
+    fn problems(from: &str, to: &str) -> Vec<String> {
+        assert!(SEED.contains(from));
+        match parse_and_validate("t.toml", &SEED.replacen(from, to, 1)) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diagnostics.into_iter().map(|d| d.path).collect(),
+        }
+    }
+
+    #[test]
+    fn loss_to_follow_up_needs_one_consistent_form() {
+        let at = |loss: &str| {
+            problems(
+                "follow_up_days = 28",
+                &format!("follow_up_days = 28\nloss_to_follow_up = {loss}"),
+            )
+        };
+        assert!(at("{ rate_per_day = 0.002 }").is_empty());
+        assert!(at("{ proportion = 0.05, by_day = 28 }").is_empty());
+        assert_eq!(
+            at("{ rate_per_day = 0.002, proportion = 0.05 }"),
+            ["simulation.loss_to_follow_up.proportion"]
+        );
+        assert_eq!(
+            at("{ proportion = 0.05 }"),
+            ["simulation.loss_to_follow_up"]
+        );
+        assert_eq!(
+            at("{ proportion = 1.0, by_day = 28 }"),
+            ["simulation.loss_to_follow_up.proportion"]
+        );
+        assert_eq!(
+            at("{ proportion = 0.05, by_day = 40 }"),
+            ["simulation.loss_to_follow_up.by_day"]
+        );
+        // Unknown keys are refused by the parser.
+        assert!(!at("{ rate = 0.002 }").is_empty());
+    }
+
+    #[test]
+    fn start_delays_are_checked_per_distribution() {
+        let at = |delay: &str| {
+            problems(
+                "[regimen.plasma]",
+                &format!("start_delay = {delay}\n[regimen.plasma]"),
+            )
+        };
+        assert!(at("{ distribution = \"uniform\", min_days = 0, max_days = 2 }").is_empty());
+        assert!(at("{ distribution = \"gamma\", shape = 2, scale_days = 0.5 }").is_empty());
+        assert!(at("{ distribution = \"lognormal\", median_days = 1, sdlog = 0.5 }").is_empty());
+        assert_eq!(
+            at("{ distribution = \"uniform\", min_days = 3, max_days = 2 }"),
+            ["regimen[1].start_delay.max_days"]
+        );
+        assert_eq!(
+            at("{ distribution = \"gamma\", shape = 0, scale_days = 0.5 }"),
+            ["regimen[1].start_delay.shape"]
+        );
+        assert!(!at("{ distribution = \"uniform\", min_days = 0, max = 2 }").is_empty());
+        assert!(!at("{ distribution = \"weibull\", shape = 2 }").is_empty());
+    }
 }

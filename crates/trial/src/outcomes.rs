@@ -7,7 +7,9 @@
 //! - clinical improvement: first trial day k ≥ 1, k ≤ N, with a WHO score at least 2 points
 //!   below baseline (death never counts), or discharge, whichever comes first;
 //! - discharge: discharged alive at t ≤ N; death is a competing event (censored at N, the
-//!   ACTT-1 convention);
+//!   ACTT-1 convention). A time-to-event discharge endpoint also gets the competing-risks
+//!   coding ([`competing_value`]: time to the first of discharge and death, with the cause),
+//!   for the Aalen–Johansen and Fine–Gray analyses;
 //! - viral clearance: first trial day k ≥ 1 with an undetectable viral load;
 //! - extubation: first trial day after a day on invasive ventilation (WHO ≥ 7) with WHO < 7,
 //!   alive;
@@ -200,6 +202,69 @@ pub fn value(course: &Course, endpoint: &Endpoint) -> EndpointValue {
     }
 }
 
+/// Cause code of a censored competing-risks record.
+pub const CAUSE_CENSORED: u32 = 0;
+/// Cause code of the endpoint's event (discharge).
+pub const CAUSE_EVENT: u32 = 1;
+/// Cause code of the competing event (death).
+pub const CAUSE_DEATH: u32 = 2;
+
+/// Time to the first of an endpoint's event and death, and which came first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompetingValue {
+    /// Days since randomization (≤ the time point).
+    pub time: f64,
+    /// [`CAUSE_EVENT`], [`CAUSE_DEATH`] or [`CAUSE_CENSORED`].
+    pub cause: u32,
+}
+
+/// Whether `endpoint` is analysed with death as a competing event (time to discharge).
+pub fn has_competing_risk(endpoint: &Endpoint) -> bool {
+    endpoint.kind == EndpointKind::TimeToEvent && endpoint.measure == Measure::Discharge
+}
+
+/// The competing-risks value of a time-to-discharge endpoint (`None` for other endpoints):
+/// discharge by the time point (and before any loss to follow-up) is cause 1 at its time;
+/// death first is cause 2 at the death; otherwise censored at the loss or the time point.
+pub fn competing_value(course: &Course, endpoint: &Endpoint) -> Option<CompetingValue> {
+    if !has_competing_risk(endpoint) {
+        return None;
+    }
+    let horizon = f64::from(endpoint.day);
+    let end = course.lost_days.map_or(horizon, |l| l.min(horizon));
+    let seen = |t: &f64| *t <= end;
+    let discharge = course.discharge_days.filter(seen);
+    let death = course.death_days.filter(seen);
+    Some(match (discharge, death) {
+        (Some(d), Some(x)) if x < d => CompetingValue {
+            time: x,
+            cause: CAUSE_DEATH,
+        },
+        (Some(d), _) => CompetingValue {
+            time: d,
+            cause: CAUSE_EVENT,
+        },
+        (None, Some(x)) => CompetingValue {
+            time: x,
+            cause: CAUSE_DEATH,
+        },
+        (None, None) => CompetingValue {
+            time: end,
+            cause: CAUSE_CENSORED,
+        },
+    })
+}
+
+/// Column of the competing-risks time of an endpoint.
+pub fn competing_time_column(endpoint: &Endpoint) -> String {
+    format!("{}_cr_time", endpoint.name)
+}
+
+/// Column of the competing-risks cause of an endpoint.
+pub fn cause_column(endpoint: &Endpoint) -> String {
+    format!("{}_cause", endpoint.name)
+}
+
 /// Name of the outcomes table (written as `outcomes.csv`).
 pub const OUTCOMES: &str = "outcomes";
 
@@ -221,6 +286,9 @@ pub struct OutcomeRow {
     pub randomized: bool,
     /// One value per protocol endpoint, in protocol order.
     pub values: Vec<EndpointValue>,
+    /// One competing-risks value per protocol endpoint, in protocol order (`None` for
+    /// endpoints without a competing event).
+    pub competing: Vec<Option<CompetingValue>>,
 }
 
 /// Schema of the outcomes table for a protocol's endpoints.
@@ -300,6 +368,21 @@ pub fn table(
                         })
                         .collect(),
                 ));
+                if has_competing_risk(e) {
+                    let competing = |r: &OutcomeRow| r.competing.get(i).copied().flatten();
+                    columns.push(Column::float(
+                        &competing_time_column(e),
+                        "Time to Discharge or Death (days)",
+                        rows.iter().map(|r| competing(r).map(|c| c.time)).collect(),
+                    ));
+                    columns.push(Column::int(
+                        &cause_column(e),
+                        "Cause: Discharge (1), Death (2), Censored (0)",
+                        rows.iter()
+                            .map(|r| competing(r).map(|c| i64::from(c.cause)))
+                            .collect(),
+                    ));
+                }
             }
             EndpointKind::Ordinal => columns.push(Column::int(
                 &e.name,
@@ -366,6 +449,7 @@ mod tests {
             }],
             treated: true,
             lost_days: None,
+            start_delay_days: None,
             treatment_start_days: Some(0.0),
             plasma: Default::default(),
         }

@@ -357,8 +357,8 @@ fn build_datasets(
         // Observation ends at the loss to follow-up, if any (the patient is alive then).
         let observed_until = c.lost_days.unwrap_or(horizon);
         let died = c.death_days.filter(|&t| t <= observed_until);
-        if let Some(start) = c.treatment_start_days {
-            adsl_design.treatment_delay_days.insert(id, start);
+        if let Some(delay) = c.start_delay_days {
+            adsl_design.treatment_delay_days.insert(id, delay);
         }
         subjects.push(SubjectRecord {
             subject_id: id,
@@ -484,6 +484,13 @@ fn build_datasets(
                 .map(|e| outcomes::value(course, e))
                 .collect()
         };
+        let competing = |course: &Course| {
+            protocol
+                .endpoints
+                .iter()
+                .map(|e| outcomes::competing_value(course, e))
+                .collect()
+        };
         if p.twins.is_empty() {
             rows.push(OutcomeRow {
                 usubjid,
@@ -491,6 +498,7 @@ fn build_datasets(
                 arm: p.arm,
                 randomized: true,
                 values: values(c),
+                competing: competing(c),
             });
         } else {
             for (a, twin) in p.twins.iter().enumerate() {
@@ -500,6 +508,7 @@ fn build_datasets(
                     arm: a,
                     randomized: a == p.arm,
                     values: values(twin),
+                    competing: competing(twin),
                 });
             }
         }

@@ -155,6 +155,9 @@ pub struct Course {
     /// Lost to follow-up, days since randomization: observation stops here (`None`: followed
     /// to death or to the end of follow-up).
     pub lost_days: Option<f64>,
+    /// Realised start delay of the arm's first delayed regimen, days (`None` when no regimen
+    /// of the arm has a `start_delay`).
+    pub start_delay_days: Option<f64>,
     /// First administration, days since randomization (0 for anything given before it);
     /// `None` when nothing was given.
     pub treatment_start_days: Option<f64>,
@@ -342,6 +345,11 @@ impl Simulator<'_> {
             discharge_days,
             adverse_events,
             treated: !treatment.administrations.is_empty(),
+            start_delay_days: self
+                .protocol
+                .arm_regimens(&self.protocol.arms[arm])
+                .find_map(|r| r.start_delay.as_ref())
+                .map(|d| crate::regimens::start_delay_days(d, delay_u)),
             lost_days: loss_time(self.protocol, self.seed, id)
                 .filter(|&t| death_days.is_none_or(|d| d > t)),
             treatment_start_days: treatment

@@ -174,6 +174,24 @@ pub struct EndpointSummary {
     pub arms: Vec<ArmEstimate>,
     /// Comparisons with the reference arm.
     pub comparisons: Vec<Comparison>,
+    /// Time to discharge: the analysis with death as a competing event (absent for other
+    /// endpoints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competing_risks: Option<CompetingRisks>,
+}
+
+/// A time-to-event endpoint analysed with death as a competing event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompetingRisks {
+    /// The competing event (`death`).
+    pub competing_event: String,
+    /// Per arm: patients, events of interest, the Aalen–Johansen cumulative incidence at the
+    /// time point and its 95 % interval (Gray's variance, complementary log-log scale).
+    pub arms: Vec<ArmEstimate>,
+    /// Fine–Gray subdistribution hazard ratio of each arm against the reference
+    /// (`subdistribution_hazard_ratio`; robust 95 % interval and Wald p), with the twin
+    /// estimate from the stacked twin courses.
+    pub comparisons: Vec<Comparison>,
 }
 
 /// A subgroup estimate.
@@ -576,7 +594,128 @@ pub(crate) fn endpoint_summary(
         timepoint_days: Some(e.day),
         arms,
         comparisons,
+        competing_risks: competing_risks(protocol, index, outcomes, twins),
     }
+}
+
+/// One row of a competing-risks analysis: arm, randomized course, subject, time, cause.
+type CompetingObs = (usize, bool, i64, f64, u32);
+
+/// The 95 % interval of a cumulative incidence F with variance `var` on the complementary
+/// log-log scale: g = ln(−ln F), se(g) = se(F) / |F ln F|, F^exp(±z·se(g)). `None` at F = 0
+/// or 1 or without variance.
+fn cif_interval(f: f64, var: f64) -> [Option<f64>; 2] {
+    if !(f > 0.0 && f < 1.0 && var > 0.0) {
+        return [None, None];
+    }
+    let z = stats::dist::normal_quantile(0.5 + LEVEL / 2.0);
+    let se_g = var.sqrt() / (f * f.ln()).abs();
+    [
+        finite(f.powf((z * se_g).exp())),
+        finite(f.powf((-z * se_g).exp())),
+    ]
+}
+
+fn fine_gray_shr(rows: &[&CompetingObs], arm: usize) -> Option<stats::survival::FineGrayTerm> {
+    let time: Vec<f64> = rows.iter().map(|r| r.3).collect();
+    let status: Vec<u32> = rows.iter().map(|r| r.4).collect();
+    let group: Vec<f64> = rows
+        .iter()
+        .map(|r| f64::from(u8::from(r.0 == arm)))
+        .collect();
+    stats::survival::fine_gray(&time, &status, crate::outcomes::CAUSE_EVENT, &[&group])
+        .ok()
+        .and_then(|f| f.terms.first().copied())
+        .filter(|t| t.shr.is_finite())
+}
+
+/// Aalen–Johansen incidence by arm and Fine–Gray comparisons of a time-to-discharge endpoint.
+fn competing_risks(
+    protocol: &Protocol,
+    index: usize,
+    outcomes: &Dataset,
+    twins: bool,
+) -> Option<CompetingRisks> {
+    use crate::outcomes::{CAUSE_EVENT, cause_column, competing_time_column, has_competing_risk};
+    let e = &protocol.endpoints[index];
+    if !has_competing_risk(e) {
+        return None;
+    }
+    let causes = ints(outcomes, &cause_column(e));
+    let rows: Vec<CompetingObs> = observations(outcomes, &competing_time_column(e), None)
+        .iter()
+        .zip(causes)
+        .filter_map(|(o, c)| Some((o.arm, o.randomized, o.subject, o.value?, (*c)? as u32)))
+        .collect();
+    let horizon = f64::from(e.day);
+    let arm_names: Vec<String> = protocol.arms.iter().map(|a| a.label.clone()).collect();
+    let randomized =
+        |a: usize| -> Vec<&CompetingObs> { rows.iter().filter(|r| r.1 && r.0 == a).collect() };
+    let arms = arm_names
+        .iter()
+        .enumerate()
+        .map(|(a, name)| {
+            let mine = randomized(a);
+            let time: Vec<f64> = mine.iter().map(|r| r.3).collect();
+            let status: Vec<u32> = mine.iter().map(|r| r.4).collect();
+            let events = status.iter().filter(|&&c| c == CAUSE_EVENT).count() as u64;
+            let cif = stats::survival::aalen_johansen(&time, &status, CAUSE_EVENT).ok();
+            let estimate = cif.as_ref().map(|c| c.at(horizon));
+            let ci = match (&cif, estimate) {
+                (Some(c), Some(f)) => cif_interval(f, c.variance_at(horizon)),
+                _ => [None, None],
+            };
+            ArmEstimate {
+                arm: name.clone(),
+                n: mine.len() as u64,
+                events: Some(events),
+                estimate: estimate.or((events == 0 && !mine.is_empty()).then_some(0.0)),
+                ci,
+            }
+        })
+        .collect();
+    let reference = reference_arm(protocol);
+    let comparisons = (0..arm_names.len())
+        .filter(|&a| a != reference)
+        .map(|a| {
+            let pair: Vec<&CompetingObs> = rows
+                .iter()
+                .filter(|r| r.1 && (r.0 == a || r.0 == reference))
+                .collect();
+            let fit = fine_gray_shr(&pair, a);
+            let twin = if twins {
+                // Every subject with a course under both arms, stacked.
+                let mut both: BTreeMap<i64, u8> = BTreeMap::new();
+                for r in rows.iter().filter(|r| r.0 == a || r.0 == reference) {
+                    *both.entry(r.2).or_default() += 1;
+                }
+                let stacked: Vec<&CompetingObs> = rows
+                    .iter()
+                    .filter(|r| (r.0 == a || r.0 == reference) && both[&r.2] == 2)
+                    .collect();
+                fine_gray_shr(&stacked, a).map(|t| t.shr)
+            } else {
+                None
+            };
+            Comparison {
+                measure: "subdistribution_hazard_ratio".into(),
+                arm: arm_names[a].clone(),
+                reference_arm: arm_names[reference].clone(),
+                estimate: fit.map(|t| t.shr).and_then(finite),
+                ci: [
+                    fit.map(|t| t.shr_lower).and_then(finite),
+                    fit.map(|t| t.shr_upper).and_then(finite),
+                ],
+                p: fit.map(|t| t.p).and_then(finite),
+                twin_estimate: twin.and_then(finite),
+            }
+        })
+        .collect();
+    Some(CompetingRisks {
+        competing_event: "death".into(),
+        arms,
+        comparisons,
+    })
 }
 
 /// The primary endpoint's first comparison: (measure, estimate, p).
@@ -738,3 +877,6 @@ pub fn summarise(
         supply: crate::supply::summary(p, adsl),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -336,7 +336,11 @@ const ADSL: &[Spec] = &[
     ("ONSDUR", "Days From Symptom Onset to Randomization", F),
     ("WHOCPSBL", "Baseline WHO Clinical Progression Scale", I),
     ("MASKING", "Masking (ClinicalTrials.gov Code)", S),
-    ("TRTDELAY", "Days From Randomization to First Treatment", F),
+    (
+        "TRTDELAY",
+        "Realised Start Delay of the Delayed Regimen (days)",
+        F,
+    ),
 ];
 
 /// ADSL variables that [`Study`] and [`SubjectRecord`] do not carry: the study's masking and
@@ -346,8 +350,8 @@ const ADSL: &[Spec] = &[
 pub struct AdslDesign {
     /// MASKING: masking as registered (`NONE`, `SINGLE`, `DOUBLE`, `TRIPLE`, `QUADRUPLE`).
     pub masking: Option<String>,
-    /// TRTDELAY by subject id: days (continuous) from randomization to the first study
-    /// treatment; absent for subjects never treated.
+    /// TRTDELAY by subject id: the realised start delay (days, continuous) of the first
+    /// regimen of the subject's arm that has one; absent when the arm has none.
     pub treatment_delay_days: BTreeMap<u64, f64>,
     /// NABBL, PLUNITS, PLNABDOS by subject id, for a trial with a plasma arm (`None`: no such
     /// columns).
