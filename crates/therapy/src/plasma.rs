@@ -14,6 +14,7 @@ use crate::reduction::PathogenReduction;
 use crate::schedule::{ConditionalDoses, Schedule};
 use model::dosing::{DoseEvent, DoseInput};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use thiserror::Error;
 
 /// Hours per day, for infusion times given in hours.
@@ -322,6 +323,90 @@ impl PlasmaUnit {
     /// Neutralising activity delivered, ID50·mL: titer × volume × (1 − loss).
     pub fn delivered_id50_ml(&self) -> f64 {
         self.titer_id50 * self.volume_ml * (1.0 - self.reduction_loss)
+    }
+}
+
+/// Units on the shelf, by ABO group in collection order. Issues the same units as
+/// [`issue_from_inventory`] would from the units in a `Vec`, but each issue costs the units
+/// issued rather than a scan and sort of the whole shelf plus a shift per unit removed: a
+/// trial's supply plan issues to thousands of recipients from thousands of units, which the
+/// `Vec` version makes quadratic.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// (collection index, unit) per group, in [`AboGroup::ALL`] order, oldest first.
+    shelves: [VecDeque<(usize, PlasmaUnit)>; 4],
+}
+
+impl Inventory {
+    /// The units of `units`, their order in it being the collection order.
+    pub fn from_units(units: Vec<PlasmaUnit>) -> Self {
+        let mut inventory = Inventory::default();
+        for (index, unit) in units.into_iter().enumerate() {
+            inventory.shelves[unit.abo as usize].push_back((index, unit));
+        }
+        inventory
+    }
+
+    /// Units left.
+    pub fn len(&self) -> usize {
+        self.shelves.iter().map(VecDeque::len).sum()
+    }
+
+    /// No unit left.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Takes `count` units for `recipient`, as [`issue_from_inventory`] does: own group first,
+    /// then the other compatible groups except AB (oldest first across them), AB last; the
+    /// units are returned in collection order. Fails, and leaves the shelves unchanged, when
+    /// not enough compatible units are left.
+    pub fn issue(
+        &mut self,
+        recipient: AboGroup,
+        count: usize,
+    ) -> Result<Vec<PlasmaUnit>, IssueError> {
+        let compatible: usize = AboGroup::ALL
+            .iter()
+            .filter(|g| g.plasma_compatible_with(recipient))
+            .map(|&g| self.shelves[g as usize].len())
+            .sum();
+        if compatible < count {
+            return Err(IssueError::NoCompatibleUnit { recipient });
+        }
+        let mut chosen: Vec<(usize, PlasmaUnit)> = Vec::with_capacity(count);
+        let own = recipient as usize;
+        while chosen.len() < count {
+            let Some(unit) = self.shelves[own].pop_front() else {
+                break;
+            };
+            chosen.push(unit);
+        }
+        // Other compatible groups but AB, the oldest unit among their fronts first.
+        let others: Vec<usize> = AboGroup::ALL
+            .iter()
+            .filter(|&&g| {
+                g != recipient && g != AboGroup::AB && g.plasma_compatible_with(recipient)
+            })
+            .map(|&g| g as usize)
+            .collect();
+        while chosen.len() < count {
+            let oldest = others
+                .iter()
+                .filter_map(|&g| self.shelves[g].front().map(|&(index, _)| (index, g)))
+                .min();
+            let Some((_, g)) = oldest else { break };
+            chosen.extend(self.shelves[g].pop_front());
+        }
+        let ab = AboGroup::AB as usize;
+        while chosen.len() < count {
+            let Some(unit) = self.shelves[ab].pop_front() else {
+                break;
+            };
+            chosen.push(unit);
+        }
+        chosen.sort_unstable_by_key(|&(index, _)| index);
+        Ok(chosen.into_iter().map(|(_, unit)| unit).collect())
     }
 }
 

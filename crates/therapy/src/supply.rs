@@ -11,7 +11,7 @@
 
 use crate::abo::{AboFrequencies, AboGroup};
 use crate::bounds::{SpecError, check, check_fraction};
-use crate::plasma::{PlasmaRegimen, PlasmaUnit, issue_from_inventory};
+use crate::plasma::{Inventory, PlasmaRegimen, PlasmaUnit};
 use rand::RngExt;
 use streams::{Purpose, stream};
 use thiserror::Error;
@@ -325,13 +325,15 @@ fn simulate_replicate(
     }
 
     // Issue: most restricted recipients first, patient order within a group.
+    let mut inventory = Inventory::from_units(inventory);
     let mut order: Vec<usize> = (0..recipients.len()).collect();
     order.sort_by_key(|&i| (issue_rank(recipients[i].0), i));
     let mut delivered = vec![0.0; recipients.len()];
     let mut units_issued = 0u64;
     for i in order {
         let (abo, units) = recipients[i];
-        let issued = issue_from_inventory(&mut inventory, abo, units)
+        let issued = inventory
+            .issue(abo, units)
             .map_err(|_| SupplyError::Infeasible { replicate })?;
         units_issued += issued.len() as u64;
         delivered[i] = issued.iter().map(PlasmaUnit::delivered_id50_ml).sum();

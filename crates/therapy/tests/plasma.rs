@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use streams::{Purpose, stream};
 use therapy::abo::AboFrequencies;
 use therapy::donor::{DonorPopulation, DonorPopulationSpec, standard_normal_cdf};
-use therapy::plasma::issue_from_inventory;
+use therapy::plasma::{Inventory, issue_from_inventory};
 use therapy::{AboGroup, PathogenReduction, PlasmaRegimen, PlasmaSpec, PlasmaUnit};
 
 const DRAWS: u32 = 200_000;
@@ -231,4 +231,28 @@ fn realisation_is_reproducible_per_patient() {
     let a = regimen.realize(5, 17, &patient, conditional).unwrap();
     assert_eq!(a, regimen.realize(5, 17, &patient, conditional).unwrap());
     assert_ne!(a, regimen.realize(5, 18, &patient, conditional).unwrap());
+}
+
+proptest! {
+    /// The shelf-by-group inventory issues exactly what the plain scan-and-sort over a `Vec`
+    /// issues, issue after issue, failures included.
+    #[test]
+    fn inventory_issues_the_same_units_as_the_vec_scan(
+        groups in prop::collection::vec(group(), 0..60),
+        requests in prop::collection::vec((group(), 0usize..5), 0..30),
+    ) {
+        let units: Vec<PlasmaUnit> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, &abo)| PlasmaUnit { donor_id: i as u64, abo, titer_id50: 100.0 + i as f64, volume_ml: 250.0, reduction_loss: 0.0 })
+            .collect();
+        let mut reference = units.clone();
+        let mut shelves = Inventory::from_units(units);
+        for (recipient, count) in requests {
+            let expected = issue_from_inventory(&mut reference, recipient, count);
+            let got = shelves.issue(recipient, count);
+            prop_assert_eq!(&got, &expected);
+            prop_assert_eq!(shelves.len(), reference.len());
+        }
+    }
 }
