@@ -123,13 +123,16 @@ fn select(outcomes: &Dataset, keep: impl Fn(&str) -> bool) -> Dataset {
         .expect("a row selection of a valid dataset is valid")
 }
 
+/// Whether a subject belongs to a set.
+type Membership<'a> = Box<dyn Fn(&SubjectInfo) -> bool + 'a>;
+
 /// One subgroup level: who is in it for the randomized estimate, and for the twin effect.
 struct Level<'a> {
     subgroup: &'a str,
     level: String,
-    randomized: Box<dyn Fn(&SubjectInfo) -> bool + 'a>,
+    randomized: Membership<'a>,
     /// Who the twin effect is computed on, when not the same patients.
-    twins: Option<Box<dyn Fn(&SubjectInfo) -> bool + 'a>>,
+    twins: Option<Membership<'a>>,
 }
 
 impl<'a> Level<'a> {
@@ -253,7 +256,8 @@ pub fn subgroups(protocol: &Protocol, outcomes: &Dataset, adsl: &Dataset) -> Vec
             }
             seen.push(&c.arm);
             let (n_arm, n_reference) = (n_of(&c.arm), n_of(&c.reference_arm));
-            if n_arm + n_reference == 0 {
+            // A level without patients, or a dose tertile left empty by tied doses.
+            if n_arm + n_reference == 0 || (level.twins.is_some() && n_arm == 0) {
                 continue;
             }
             let twin_estimate = twin_summary
