@@ -19,6 +19,7 @@ use crate::datasets::{Column, Dataset, Values};
 use crate::summary::{Subgroup, endpoint_summary, reference_arm};
 use protocol::Protocol;
 use std::collections::BTreeMap;
+use therapy::supply::quantile;
 
 /// Age cut, years: the usual older-adult threshold of COVID-19 trial subgroups (RECOVERY,
 /// ACTIV). Unit years; fixed.
@@ -146,13 +147,6 @@ impl<'a> Level<'a> {
     }
 }
 
-/// R's type-7 quantile of sorted values.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
-}
-
 /// Subgroup estimates of the primary endpoint (none without a primary endpoint or a second
 /// arm).
 pub fn subgroups(protocol: &Protocol, outcomes: &Dataset, adsl: &Dataset) -> Vec<Subgroup> {
@@ -193,7 +187,8 @@ pub fn subgroups(protocol: &Protocol, outcomes: &Dataset, adsl: &Dataset) -> Vec
             s.baseline_titer.is_some_and(|t| t < SEROPOSITIVE_ID50)
         }));
     }
-    // Delivered dose: tertiles of the treated patients randomized to a compared arm.
+    // Delivered dose: tertiles (R type-7 quantiles) of the treated patients randomized to a
+    // compared arm.
     let treated = move |s: &SubjectInfo| {
         s.arm.is_some_and(|a| a != reference) && s.delivered_dose.is_some_and(|d| d > 0.0)
     };
