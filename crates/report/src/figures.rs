@@ -291,9 +291,21 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
     /// Bar geometry, px.
     const BAR_H: f64 = 14.0;
     const GAP: f64 = 10.0;
-    const LEFT: f64 = 230.0;
     const WIDTH: f64 = 860.0;
     const RIGHT: f64 = 16.0;
+    /// Label column: at least 230 px, wide enough for the longest "Day d · arm" label at about
+    /// 6.2 px per character of the 11 px tick font, at most 420 px.
+    const CHAR_W: f64 = 6.2;
+    let longest = days
+        .iter()
+        .flat_map(|d| {
+            arms.names()
+                .iter()
+                .map(move |a| format!("Day {d} · {a}").chars().count())
+        })
+        .max()
+        .unwrap_or(0);
+    let left = (12.0 + CHAR_W * longest as f64).clamp(230.0, 420.0);
     let rows_per_day = arms.len() as f64;
     let height = days.len() as f64 * (rows_per_day * BAR_H + GAP) + 40.0;
     let mut s = format!(
@@ -302,7 +314,7 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
         w = fixed(WIDTH, 0),
         h = fixed(height, 0)
     );
-    let span = WIDTH - LEFT - RIGHT;
+    let span = WIDTH - left - RIGHT;
     let mut y = 8.0;
     for day in &days {
         for (a, name) in arms.names().iter().enumerate() {
@@ -312,13 +324,13 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
             };
             let total: usize = c.iter().sum();
             s.push_str(&text(
-                LEFT - 6.0,
+                left - 6.0,
                 y + BAR_H - 3.0,
                 "end",
                 "tick",
                 &format!("Day {day} · {name}"),
             ));
-            let mut x = LEFT;
+            let mut x = left;
             for (score, &n) in c.iter().enumerate() {
                 if n == 0 {
                     continue;
@@ -341,7 +353,7 @@ pub fn who_bars(inputs: &Inputs, arms: &ArmList) -> String {
     for k in 0..=4 {
         let share = f64::from(k) / 4.0;
         s.push_str(&text(
-            LEFT + span * share,
+            left + span * share,
             y + 12.0,
             "middle",
             "tick",

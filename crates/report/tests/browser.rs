@@ -186,7 +186,7 @@ fn check_in_chromium(
 
     // DOM and console.
     let profile = dir.join("profile-dom");
-    let out = headless(&chromium, &profile)
+    let out = headless(chromium, &profile)
         .args(["--enable-logging=stderr", "--v=0", "--dump-dom"])
         .arg(&url)
         .output()
@@ -224,7 +224,7 @@ fn check_in_chromium(
     // Screenshot.
     let shot = dir.join("report.png");
     let profile = dir.join("profile-shot");
-    let out = headless(&chromium, &profile)
+    let out = headless(chromium, &profile)
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("--window-size={},{}", WINDOW.0, WINDOW.1))
         .arg(&url)

@@ -19,6 +19,7 @@ use crate::datasets::{Column, Dataset, Values};
 use crate::summary::{Subgroup, endpoint_summary, reference_arm};
 use protocol::Protocol;
 use std::collections::BTreeMap;
+use therapy::supply::quantile;
 
 /// Age cut, years: the usual older-adult threshold of COVID-19 trial subgroups (RECOVERY,
 /// ACTIV). Unit years; fixed.
@@ -123,13 +124,16 @@ fn select(outcomes: &Dataset, keep: impl Fn(&str) -> bool) -> Dataset {
         .expect("a row selection of a valid dataset is valid")
 }
 
+/// Whether a subject belongs to a set.
+type Membership<'a> = Box<dyn Fn(&SubjectInfo) -> bool + 'a>;
+
 /// One subgroup level: who is in it for the randomized estimate, and for the twin effect.
 struct Level<'a> {
     subgroup: &'a str,
     level: String,
-    randomized: Box<dyn Fn(&SubjectInfo) -> bool + 'a>,
+    randomized: Membership<'a>,
     /// Who the twin effect is computed on, when not the same patients.
-    twins: Option<Box<dyn Fn(&SubjectInfo) -> bool + 'a>>,
+    twins: Option<Membership<'a>>,
 }
 
 impl<'a> Level<'a> {
@@ -141,13 +145,6 @@ impl<'a> Level<'a> {
             twins: None,
         }
     }
-}
-
-/// R's type-7 quantile of sorted values.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
 }
 
 /// Subgroup estimates of the primary endpoint (none without a primary endpoint or a second
@@ -190,7 +187,8 @@ pub fn subgroups(protocol: &Protocol, outcomes: &Dataset, adsl: &Dataset) -> Vec
             s.baseline_titer.is_some_and(|t| t < SEROPOSITIVE_ID50)
         }));
     }
-    // Delivered dose: tertiles of the treated patients randomized to a compared arm.
+    // Delivered dose: tertiles (R type-7 quantiles) of the treated patients randomized to a
+    // compared arm.
     let treated = move |s: &SubjectInfo| {
         s.arm.is_some_and(|a| a != reference) && s.delivered_dose.is_some_and(|d| d > 0.0)
     };
@@ -253,7 +251,8 @@ pub fn subgroups(protocol: &Protocol, outcomes: &Dataset, adsl: &Dataset) -> Vec
             }
             seen.push(&c.arm);
             let (n_arm, n_reference) = (n_of(&c.arm), n_of(&c.reference_arm));
-            if n_arm + n_reference == 0 {
+            // A level without patients, or a dose tertile left empty by tied doses.
+            if n_arm + n_reference == 0 || (level.twins.is_some() && n_arm == 0) {
                 continue;
             }
             let twin_estimate = twin_summary

@@ -74,7 +74,7 @@ fn subgroup_levels_partition_the_trial() {
     // their delivered doses (doses tie: donor titers are 2-fold dilution steps), each tertile
     // against every control patient.
     let tertiles = &by_variable["Delivered dose"];
-    assert_eq!(tertiles.len(), 3);
+    assert!(!tertiles.is_empty() && tertiles.len() <= 3);
     let plasma_arm = &primary.arms[0];
     let control_arm = &primary.arms[1];
     let mut doses: Vec<f64> = column_f64(adsl, "PLNABDOS")
@@ -98,7 +98,9 @@ fn subgroup_levels_partition_the_trial() {
         count(q2, f64::INFINITY),
     ];
     let got: Vec<u64> = tertiles.iter().map(|g| g.n_arm).collect();
-    assert_eq!(got, expected);
+    // A tertile left empty by ties is not reported.
+    let nonempty: Vec<u64> = expected.into_iter().filter(|&n| n > 0).collect();
+    assert_eq!(got, nonempty);
     assert_eq!(got.iter().sum::<u64>(), treated);
     for g in tertiles {
         assert_eq!(g.n_reference, control_arm.n);
