@@ -126,6 +126,9 @@ fn spill(dataset: Dataset, folder: Option<&ResultsFolder>) -> Result<Option<Data
     match folder {
         Some(f) => {
             f.write_dataset(&dataset)?;
+            // Freeing a by-day dataset (hundreds of thousands of strings) takes as long as
+            // writing it; let another worker do it while this one builds the next.
+            rayon::spawn(move || drop(dataset));
             Ok(None)
         }
         None => Ok(Some(dataset)),
