@@ -34,6 +34,8 @@ pub struct Protocol {
     pub analysis: AnalysisPlan,
     /// Simulation settings.
     pub simulation: Simulation,
+    /// The published result of a replica protocol (`[validation]`), if any.
+    pub validation: Option<crate::validation::Validation>,
 }
 
 impl Protocol {

@@ -34,6 +34,9 @@ pub struct ProtocolFile {
     pub analysis: Analysis,
     /// Simulation settings.
     pub simulation: Simulation,
+    /// The published result a replica protocol is compared with (absent in ordinary protocols).
+    #[serde(default)]
+    pub validation: Option<crate::validation::Validation>,
 }
 
 /// `[study]`: the registry record (ClinicalTrials.gov API v2 names, snake_case; codes verbatim).
@@ -563,6 +566,9 @@ pub enum Measure {
     TransfusionReaction,
     /// Any adverse event.
     AdverseEvent,
+    /// Severe respiratory disease: SpO2 below 93% on room air (from P/F), or death (Libster
+    /// 2021; its other criterion, respiratory rate >= 30, is not modelled).
+    SevereRespiratoryDisease,
 }
 
 /// Statistical type of an endpoint.

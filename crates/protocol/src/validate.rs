@@ -129,6 +129,7 @@ impl Validator<'_, '_> {
         self.endpoints(f);
         let covariates = self.analysis(f);
         self.simulation(f);
+        self.validation(f);
         Protocol {
             study: f.study.clone(),
             minimum_age_years,
@@ -140,6 +141,7 @@ impl Validator<'_, '_> {
             endpoints: f.endpoint.clone(),
             analysis: AnalysisPlan::from_file(&f.analysis, covariates),
             simulation: f.simulation.clone(),
+            validation: f.validation.clone(),
         }
     }
 
@@ -764,6 +766,20 @@ impl Validator<'_, '_> {
     }
 }
 
+impl Validator<'_, '_> {
+    fn validation(&mut self, f: &ProtocolFile) {
+        let Some(v) = &f.validation else { return };
+        for problem in crate::validation::problems(v, f) {
+            self.error(
+                &problem.path,
+                problem.message,
+                problem.expected,
+                problem.hint,
+            );
+        }
+    }
+}
+
 /// Statistical types that make sense for a measure.
 fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
     use EndpointKind::*;
@@ -780,6 +796,7 @@ fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
         | Measure::Il6
         | Measure::NeutralizingTiter => &[Continuous],
         Measure::TransfusionReaction | Measure::AdverseEvent => &[Binary, TimeToEvent],
+        Measure::SevereRespiratoryDisease => &[Binary, TimeToEvent],
     }
 }
 

@@ -74,6 +74,7 @@ fn every_key_and_value_is_documented() {
     wanted.extend(keys_of::<Endpoint>());
     wanted.extend(keys_of::<Analysis>());
     wanted.extend(keys_of::<Simulation>());
+    wanted.extend(keys_of::<protocol::validation::Validation>());
     for values in [
         values_of::<Status>(),
         values_of::<StudyType>(),
@@ -98,6 +99,9 @@ fn every_key_and_value_is_documented() {
         values_of::<Measure>(),
         values_of::<EndpointKind>(),
         values_of::<AnalysisPopulation>(),
+        values_of::<protocol::validation::EffectMeasure>(),
+        values_of::<protocol::validation::CiKind>(),
+        values_of::<protocol::validation::EffectSource>(),
     ] {
         wanted.extend(values);
     }
