@@ -67,6 +67,10 @@ enum Command {
     Report(cmd::report::ReportArgs),
     /// Join the results folders of `run --shard i/N` runs into one.
     Merge(cmd::merge::MergeArgs),
+    /// Run the replicas of published trials and compare them with the published results.
+    CheckReplicas(cmd::check_replicas::CheckReplicasArgs),
+    /// Fit free model parameters to the published targets of the replicas.
+    Calibrate(cmd::calibrate::CalibrateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -89,6 +93,8 @@ fn main() -> std::process::ExitCode {
         Command::Patient(args) => cmd::patient::run(&args),
         Command::Report(args) => cmd::report::run(&args),
         Command::Merge(args) => cmd::merge::run(&args),
+        Command::CheckReplicas(args) => cmd::check_replicas::run(&args),
+        Command::Calibrate(args) => cmd::calibrate::run(&args),
     };
     exit::finish(result)
 }

@@ -17,6 +17,7 @@ pub mod registry;
 pub mod schema;
 mod suggest;
 pub mod validate;
+pub mod validation;
 pub mod variables;
 
 pub use criteria::{CriterionError, Expr};

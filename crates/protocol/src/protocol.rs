@@ -37,6 +37,8 @@ pub struct Protocol {
     pub simulation: Simulation,
     /// The `[allocation]` table, validated; `None` for the default design.
     pub allocation: Option<AllocationPlan>,
+    /// The published result of a replica protocol (`[validation]`), if any.
+    pub validation: Option<crate::validation::Validation>,
 }
 
 impl Protocol {

@@ -38,6 +38,9 @@ pub struct ProtocolFile {
     /// Allocation method (`[allocation]`); absent: permuted blocks of twice the ratio sum
     /// (single group for one arm).
     pub allocation: Option<AllocationTable>,
+    /// The published result a replica protocol is compared with (absent in ordinary protocols).
+    #[serde(default)]
+    pub validation: Option<crate::validation::Validation>,
 }
 
 /// `[study]`: the registry record (ClinicalTrials.gov API v2 names, snake_case; codes verbatim).
@@ -604,6 +607,9 @@ pub enum Measure {
     /// Organ-support-free days through day N (REMAP-CAP: N = 21): days alive and free of
     /// respiratory or cardiovascular organ support (WHO ≥ 6); −1 for a patient who died.
     OrganSupportFreeDays,
+    /// Severe respiratory disease: SpO2 below 93% on room air (from P/F), or death (Libster
+    /// 2021; its other criterion, respiratory rate >= 30, is not modelled).
+    SevereRespiratoryDisease,
 }
 
 /// Statistical type of an endpoint.

@@ -133,6 +133,7 @@ impl Validator<'_, '_> {
         let covariates = self.analysis(f);
         self.simulation(f);
         let allocation = self.allocation(f);
+        self.validation(f);
         Protocol {
             study: f.study.clone(),
             minimum_age_years,
@@ -145,6 +146,7 @@ impl Validator<'_, '_> {
             analysis: AnalysisPlan::from_file(&f.analysis, covariates),
             simulation: f.simulation.clone(),
             allocation,
+            validation: f.validation.clone(),
         }
     }
 
@@ -1078,6 +1080,20 @@ impl Validator<'_, '_> {
     }
 }
 
+impl Validator<'_, '_> {
+    fn validation(&mut self, f: &ProtocolFile) {
+        let Some(v) = &f.validation else { return };
+        for problem in crate::validation::problems(v, f) {
+            self.error(
+                &problem.path,
+                problem.message,
+                problem.expected,
+                problem.hint,
+            );
+        }
+    }
+}
+
 /// Statistical types that make sense for a measure.
 fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
     use EndpointKind::*;
@@ -1095,6 +1111,7 @@ fn allowed_kinds(m: Measure) -> &'static [EndpointKind] {
         | Measure::NeutralizingTiter => &[Continuous],
         Measure::TransfusionReaction | Measure::AdverseEvent => &[Binary, TimeToEvent],
         Measure::VentilatorFreeDays | Measure::OrganSupportFreeDays => &[Ordinal, Continuous],
+        Measure::SevereRespiratoryDisease => &[Binary, TimeToEvent],
     }
 }
 

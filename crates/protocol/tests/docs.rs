@@ -90,6 +90,7 @@ fn every_key_and_value_is_documented() {
         .map(String::from),
     );
     wanted.extend(["uniform", "gamma", "lognormal"].map(String::from));
+    wanted.extend(keys_of::<protocol::validation::Validation>());
     for values in [
         values_of::<Status>(),
         values_of::<StudyType>(),
@@ -115,6 +116,9 @@ fn every_key_and_value_is_documented() {
         values_of::<EndpointKind>(),
         values_of::<AnalysisPopulation>(),
         values_of::<AllocationMethod>(),
+        values_of::<protocol::validation::EffectMeasure>(),
+        values_of::<protocol::validation::CiKind>(),
+        values_of::<protocol::validation::EffectSource>(),
     ] {
         wanted.extend(values);
     }

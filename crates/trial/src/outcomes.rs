@@ -24,7 +24,10 @@
 //!   (free of high-flow oxygen, non-invasive or invasive ventilation and the vasopressors or
 //!   ECMO of WHO 9), −1 for a patient who died during follow-up (REMAP-CAP, JAMA
 //!   2021;325:1317 and NEJM 2021;384:1491; day 21 there). Both are a patient's days on the
-//!   daily grid, so at most N.
+//!   daily grid, so at most N;
+//! - severe respiratory disease: first trial day k ≥ 1 with SpO2 on room air below 93% (from
+//!   P/F through the Severinghaus curve, `model::observables::spo2_room_air`), or death,
+//!   whichever comes first (Libster 2021; its respiratory-rate criterion is not modelled).
 //!
 //! Binary endpoints of an event measure ask "event by day N?"; time-to-event endpoints censor
 //! at N; an ordinal endpoint is the WHO score on day N; a continuous endpoint of an event
@@ -45,6 +48,9 @@ const VENTILATED_MIN: u8 = 7;
 const ORGAN_SUPPORT_MIN: u8 = 6;
 /// Organ-support-free days of a patient who died (REMAP-CAP: the worst value, below 0).
 const OSFD_DEATH: i64 = -1;
+/// SpO2 on room air below which respiratory disease is severe, % (Libster et al., N Engl J Med
+/// 2021;384:610: "SpO2 < 93% while breathing ambient air").
+const SEVERE_SPO2_PERCENT: f64 = 93.0;
 
 /// An endpoint's value for one course.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,6 +119,15 @@ fn event_time(course: &Course, measure: Measure) -> Option<f64> {
             .map(|e| e.time_days.max(0.0))
             .reduce(f64::min),
         Measure::WhoScore => first_day(&|k| day(course, k).who >= VENTILATED_MIN),
+        Measure::SevereRespiratoryDisease => {
+            let hypoxaemic = first_day(&|k| {
+                model::observables::spo2_room_air(day(course, k).pf_ratio) < SEVERE_SPO2_PERCENT
+            });
+            match (hypoxaemic, course.death_days) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        }
         Measure::LymphocyteCount
         | Measure::PfRatio
         | Measure::Il6
@@ -650,5 +665,37 @@ mod tests {
         let mut lost = course(&who, &[1.0; 6], None, None);
         lost.lost_days = Some(2.0);
         assert_eq!(value(&lost, &osfd), EndpointValue::Missing);
+    }
+
+    #[test]
+    fn severe_respiratory_disease_is_spo2_below_93_or_death() {
+        // SpO2 = 100 / (1 + 23400 / (P^3 + 150 P)) with P = 0.21 P/F (Severinghaus): P/F 350
+        // gives P = 73.5 and SpO2 94.6%; P/F 300 gives P = 63 and SpO2 91.7%, so day 2.
+        let mut c = course(&[4, 4, 5, 5], &[1.0; 4], None, None);
+        for (d, pf) in c.days.iter_mut().zip([400.0, 350.0, 300.0, 250.0]) {
+            d.pf_ratio = pf;
+        }
+        let tte = endpoint(
+            EndpointKind::TimeToEvent,
+            Measure::SevereRespiratoryDisease,
+            3,
+            None,
+        );
+        assert_eq!(
+            value(&c, &tte),
+            EndpointValue::Time {
+                time: 2.0,
+                event: true
+            }
+        );
+        let by_day_1 = endpoint(
+            EndpointKind::Binary,
+            Measure::SevereRespiratoryDisease,
+            1,
+            None,
+        );
+        assert_eq!(value(&c, &by_day_1), EndpointValue::Binary(false));
+        c.death_days = Some(0.5);
+        assert_eq!(value(&c, &by_day_1), EndpointValue::Binary(true));
     }
 }

@@ -208,7 +208,12 @@ impl Simulator<'_> {
     /// Generates candidate `id` and screens them on their untreated course at the screening
     /// day.
     pub fn screen(&self, id: u64) -> Result<Candidate, SimulationError> {
-        let patient = self.population.patient(self.seed, id);
+        self.screen_patient(self.population.patient(self.seed, id))
+    }
+
+    /// Screens `patient` (a candidate of this simulator's population, possibly with changed
+    /// parameters, as calibration does) on their untreated course at the screening day.
+    pub fn screen_patient(&self, patient: VirtualPatient) -> Result<Candidate, SimulationError> {
         if let Some(reason) = self.age_failure(&patient) {
             return Ok(Candidate {
                 covariates: patient.covariates.clone(),

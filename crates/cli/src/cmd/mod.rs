@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod calibrate;
+pub mod check_replicas;
 pub mod import_ctgov;
 pub mod merge;
 pub mod patient;
