@@ -224,12 +224,12 @@ struct Golden {
     twin_risk_difference: f64,
 }
 
-/// Pinned values (5/20 vs 7/20 deaths: risk difference −0.1; twins −1/40).
+/// Pinned values (3/20 vs 6/20 deaths: risk difference −0.15; twins 0).
 const GOLDEN: Golden = Golden {
-    arms: [(20, 5), (20, 7)],
+    arms: [(20, 3), (20, 6)],
     screened: 147,
-    risk_difference: -0.1,
-    twin_risk_difference: -0.025,
+    risk_difference: -0.15,
+    twin_risk_difference: 0.0,
 };
 
 #[test]

@@ -352,12 +352,12 @@ define_params! {
     j_scale: "fraction" = 0.33, [0.05, 1.0], Assumption,
         "lung-injury scale of the P/F decline, P/F = PF0 exp(-J/J_s)",
         "assumption: P/F 300/200/100 at J ~0.08/0.21/0.44 for age 70 (MODEL.md 8.5)";
-    h0: "1/d" = 0.002, [0.0, 0.1], Assumption,
+    h0: "1/d" = 0.002243, [0.0, 0.1], Assumption,
         "baseline death hazard after admission",
-        "assumption: starting value, calibrate to RECOVERY usual care 14.0/26.2/41.4 %";
-    theta_pf: "per 100 mmHg" = 0.9, [0.0, 3.0], Assumption,
+        "assumption: calibrated to RECOVERY usual-care 28-day mortality 41.4/26.2/14.0 % on IMV/oxygen/none (immunotrial calibrate stage 1, 1000 patients per replica; docs/validation.md); starting value 0.002";
+    theta_pf: "per 100 mmHg" = 0.3661, [0.0, 3.0], Assumption,
         "log-hazard per 100 mmHg of P/F below the reference",
-        "assumption: starting value (MODEL.md 8.6)";
+        "assumption: calibrated with h0 to RECOVERY usual-care mortality by support (docs/validation.md); starting value 0.9 (MODEL.md 8.6)";
     pf_ref: "mmHg" = 350.0, [200.0, 500.0], Assumption,
         "P/F below which the hazard rises",
         "assumption (MODEL.md 8.6)";
