@@ -141,6 +141,22 @@ pub struct Endpoint {
     /// Between-arm comparisons.
     #[serde(default)]
     pub comparisons: Vec<Comparison>,
+    /// The same endpoint with death as a competing event (discharge endpoints).
+    #[serde(default)]
+    pub competing_risks: Option<CompetingRisks>,
+}
+
+/// A time-to-event endpoint analysed with a competing event.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompetingRisks {
+    /// The competing event (e.g. `death`).
+    pub competing_event: String,
+    /// Per arm: cumulative incidence at the time point with its 95% interval.
+    #[serde(default)]
+    pub arms: Vec<ArmEstimate>,
+    /// Subdistribution hazard ratios.
+    #[serde(default)]
+    pub comparisons: Vec<Comparison>,
 }
 
 /// A 95% interval whose bounds may be missing (not reached / not estimable).
@@ -249,6 +265,7 @@ pub fn measure_text(measure: &str) -> String {
         "common_odds_ratio" => "Common odds ratio".to_owned(),
         "mean_difference" => "Mean difference".to_owned(),
         "rmst_difference" => "RMST difference".to_owned(),
+        "subdistribution_hazard_ratio" => "Subdistribution hazard ratio".to_owned(),
         other => other.replace('_', " "),
     }
 }

@@ -5,7 +5,7 @@ use crate::describe::quartiles;
 use crate::html::{count_pct, esc, fixed, interval, not_available, opt, p_value, table};
 use crate::inputs::{Inputs, Row, Table};
 use crate::study::not_available_input;
-use crate::summary::{EndpointKind, is_ratio, measure_text};
+use crate::summary::{ArmEstimate, Comparison, EndpointKind, is_ratio, measure_text};
 use crate::{ArmList, lab};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -214,53 +214,23 @@ pub fn endpoints(inputs: &Inputs) -> String {
             Some(_) => 1,
         };
         if !e.arms.is_empty() {
-            let header: Vec<String> = ["Arm", "n", "Events", "Estimate", "95% CI"]
-                .map(str::to_owned)
-                .to_vec();
-            let rows: Vec<Vec<String>> = e
-                .arms
-                .iter()
-                .map(|a| {
-                    vec![
-                        esc(&a.arm),
-                        a.n.map_or("NR".into(), |n| n.to_string()),
-                        a.events.map_or("–".into(), |n| n.to_string()),
-                        opt(a.estimate, arm_decimals),
-                        interval(a.ci, arm_decimals),
-                    ]
-                })
-                .collect();
-            out.push_str(&table("estimates", &header, &rows));
+            out.push_str(&arm_estimates(&e.arms, arm_decimals));
         }
         if !e.comparisons.is_empty() {
-            let header: Vec<String> = [
-                "Comparison",
-                "Measure",
-                "Randomized estimate",
-                "95% CI",
-                "p",
-                "Twin (true) effect",
-            ]
-            .map(str::to_owned)
-            .to_vec();
-            let rows: Vec<Vec<String>> = e
-                .comparisons
-                .iter()
-                .map(|c| {
-                    // Ratios to 2 decimals, differences to 3.
-                    let d = if is_ratio(&c.measure) { 2 } else { 3 };
-                    vec![
-                        format!("{} vs {}", esc(&c.arm), esc(&c.reference_arm)),
-                        esc(&measure_text(&c.measure)),
-                        format!("<b>{}</b>", opt(c.estimate, d)),
-                        interval(c.ci, d),
-                        p_value(c.p),
-                        c.twin_estimate
-                            .map_or("not simulated".into(), |t| fixed(t, d)),
-                    ]
-                })
-                .collect();
-            out.push_str(&table("comparisons", &header, &rows));
+            out.push_str(&comparisons(&e.comparisons));
+        }
+        if let Some(cr) = &e.competing_risks {
+            let _ = writeln!(
+                out,
+                "<h4>With {} as a competing event</h4>",
+                esc(&cr.competing_event)
+            );
+            out.push_str(
+                "<p class=\"note\">Cumulative incidence at the time point (Aalen–Johansen) and the \
+                 Fine–Gray subdistribution hazard ratio.</p>\n",
+            );
+            out.push_str(&arm_estimates(&cr.arms, 3));
+            out.push_str(&comparisons(&cr.comparisons));
         }
     }
     out.push_str(
@@ -268,6 +238,57 @@ pub fn endpoints(inputs: &Inputs) -> String {
          (every patient simulated under each arm): the effect the trial tries to estimate.</p>\n",
     );
     out
+}
+
+/// Per-arm estimates of an endpoint: n, events, estimate and 95% CI.
+fn arm_estimates(arms: &[ArmEstimate], decimals: usize) -> String {
+    let header: Vec<String> = ["Arm", "n", "Events", "Estimate", "95% CI"]
+        .map(str::to_owned)
+        .to_vec();
+    let rows: Vec<Vec<String>> = arms
+        .iter()
+        .map(|a| {
+            vec![
+                esc(&a.arm),
+                a.n.map_or("NR".into(), |n| n.to_string()),
+                a.events.map_or("–".into(), |n| n.to_string()),
+                opt(a.estimate, decimals),
+                interval(a.ci, decimals),
+            ]
+        })
+        .collect();
+    table("estimates", &header, &rows)
+}
+
+/// Between-arm comparisons with the twin (true) effect beside the randomized estimate.
+fn comparisons(comparisons: &[Comparison]) -> String {
+    let header: Vec<String> = [
+        "Comparison",
+        "Measure",
+        "Randomized estimate",
+        "95% CI",
+        "p",
+        "Twin (true) effect",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let rows: Vec<Vec<String>> = comparisons
+        .iter()
+        .map(|c| {
+            // Ratios to 2 decimals, differences to 3.
+            let d = if is_ratio(&c.measure) { 2 } else { 3 };
+            vec![
+                format!("{} vs {}", esc(&c.arm), esc(&c.reference_arm)),
+                esc(&measure_text(&c.measure)),
+                format!("<b>{}</b>", opt(c.estimate, d)),
+                interval(c.ci, d),
+                p_value(c.p),
+                c.twin_estimate
+                    .map_or("not simulated".into(), |t| fixed(t, d)),
+            ]
+        })
+        .collect();
+    table("comparisons", &header, &rows)
 }
 
 /// Adverse events by arm, severity and seriousness (ADAE), or the summary's safety rows.

@@ -107,4 +107,25 @@ fn report_of_a_real_run_has_every_section_the_engine_feeds() {
         .as_f64()
         .unwrap();
     assert!(supply.contains(&format!("<dd>{median:.0} (")), "{supply}");
+    // Discharge with death as a competing event: the Fine–Gray ratio and each arm's cumulative
+    // incidence reach the endpoints section.
+    let discharge = summary["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| !e["competing_risks"].is_null())
+        .expect("the seed protocol has a discharge time-to-event endpoint");
+    let endpoints = section(&html, "endpoints");
+    assert!(endpoints.contains("With death as a competing event"));
+    let cr = &discharge["competing_risks"];
+    let shr = cr["comparisons"][0]["estimate"].as_f64().unwrap();
+    assert!(endpoints.contains("Subdistribution hazard ratio"));
+    assert!(
+        endpoints.contains(&format!("<b>{shr:.2}</b>")),
+        "sHR {shr:.2}"
+    );
+    for arm in cr["arms"].as_array().unwrap() {
+        let cif = arm["estimate"].as_f64().unwrap();
+        assert!(endpoints.contains(&format!("{cif:.3}")), "CIF {cif:.3}");
+    }
 }
