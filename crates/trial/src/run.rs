@@ -590,13 +590,8 @@ pub fn replicates(
         let mut replicate = protocol.clone();
         replicate.simulation.seed = replicate_seed(protocol.simulation.seed, r);
         let out = simulate_trial(&replicate, ShardSpec::WHOLE, progress, None)?;
-        let s = summarise(
-            &replicate,
-            &out.screening,
-            &out.allocation_scheme,
-            &out.datasets,
-        );
-        let (_, e, p) = summary::primary_comparison(&s).unwrap_or((String::new(), None, None));
+        let (_, e, p) = summary::primary_comparison_of(&replicate, &out.datasets.outcomes)
+            .unwrap_or((String::new(), None, None));
         estimates.push(e);
         p_values.push(p);
     }

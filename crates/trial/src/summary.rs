@@ -728,6 +728,20 @@ pub fn primary_comparison(summary: &Summary) -> Option<(String, Option<f64>, Opt
         .map(|c| (c.measure.clone(), c.estimate, c.p))
 }
 
+/// The primary comparison of a trial's outcome table alone — what a replicate trial
+/// contributes — as [`primary_comparison`] reads it from the full [`summarise`], without
+/// computing the other endpoints, subgroups, safety or the supply plan.
+pub fn primary_comparison_of(
+    protocol: &Protocol,
+    outcomes: &Dataset,
+) -> Option<(String, Option<f64>, Option<f64>)> {
+    let index = protocol.endpoints.iter().position(|e| e.primary)?;
+    endpoint_summary(protocol, index, outcomes, protocol.analysis.twins)
+        .comparisons
+        .first()
+        .map(|c| (c.measure.clone(), c.estimate, c.p))
+}
+
 /// Inputs of [`summarise`] besides the tables.
 #[derive(Debug, Clone)]
 pub struct SummaryInputs<'a> {

@@ -211,3 +211,17 @@ fn supply_plans_the_simulated_enrollment_and_reports_delivered_doses() {
     });
     assert!(no_plasma.supply.is_none());
 }
+
+/// A replicate trial contributes its primary comparison, computed from the outcome table alone;
+/// it is the one the full summary reports.
+#[test]
+fn replicate_primary_comparison_equals_the_full_summarys() {
+    let text = SEED_PROTOCOL.replace("patients = 400", "patients = 60");
+    let protocol = protocol::parse_protocol("seed.toml", &text).expect("protocol parses");
+    let (summary, output) = run(60, |t| t);
+    let full = trial::summary::primary_comparison(&summary).expect("a primary comparison");
+    let alone = trial::summary::primary_comparison_of(&protocol, &output.datasets.outcomes)
+        .expect("a primary comparison");
+    assert_eq!(alone, full);
+    assert!(full.1.is_some() && full.2.is_some(), "{full:?}");
+}
