@@ -570,27 +570,10 @@ fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
     const ROW: f64 = 22.0;
     const LABELS: f64 = 330.0;
     const VALUES: f64 = 200.0;
-    let mut frame = Frame::new(x, Axis::linear(0.0, 1.0, ""));
-    frame.left = LABELS;
-    frame.right = VALUES;
-    frame.height = subgroups.len() as f64 * ROW + frame.top + frame.bottom;
-    frame.y = Axis {
-        ticks: Vec::new(),
-        ..frame.y
-    };
+    let frame = svg::forest_frame(x, subgroups.len(), ROW, LABELS, VALUES);
     let mut s = frame.open(&format!("Forest plot: {}", measure_text(measure)));
-    let (top, bottom) = (frame.top, frame.height - frame.bottom);
-    s.push_str(&path(
-        &format!(
-            "M{} {}V{}",
-            fixed(frame.px(null), 1),
-            fixed(top, 1),
-            fixed(bottom, 1)
-        ),
-        "#555",
-        "none",
-        " stroke-dasharray=\"4 3\"",
-    ));
+    let top = frame.top;
+    s.push_str(&svg::null_line(&frame, null));
     let decimals = if ratio { 2 } else { 3 };
     for (k, g) in subgroups.iter().enumerate() {
         let y = top + (k as f64 + 0.5) * ROW;

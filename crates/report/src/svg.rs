@@ -281,6 +281,35 @@ impl Frame {
     }
 }
 
+/// The frame of a forest plot: one row of `row_height` px per estimate on the `x` axis, `left`
+/// px for the labels, `right` px for the numbers, no y ticks.
+pub fn forest_frame(x: Axis, rows: usize, row_height: f64, left: f64, right: f64) -> Frame {
+    let mut frame = Frame::new(x, Axis::linear(0.0, 1.0, ""));
+    frame.left = left;
+    frame.right = right;
+    frame.height = rows as f64 * row_height + frame.top + frame.bottom;
+    frame.y = Axis {
+        ticks: Vec::new(),
+        ..frame.y
+    };
+    frame
+}
+
+/// The dashed vertical line of a forest plot at the null value (`null` on the x axis).
+pub fn null_line(frame: &Frame, null: f64) -> String {
+    path(
+        &format!(
+            "M{} {}V{}",
+            fixed(frame.px(null), 1),
+            fixed(frame.top, 1),
+            fixed(frame.height - frame.bottom, 1)
+        ),
+        "#555",
+        "none",
+        " stroke-dasharray=\"4 3\"",
+    )
+}
+
 /// A `<path>` element.
 pub fn path(d: &str, stroke: &str, fill: &str, extra: &str) -> String {
     format!("<path d=\"{d}\" stroke=\"{stroke}\" fill=\"{fill}\"{extra}/>\n")

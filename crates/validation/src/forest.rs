@@ -4,7 +4,7 @@
 //! differences are drawn in a second panel on a linear axis.
 
 use report::html::fixed;
-use report::svg::{Axis, Frame, path, rect, text};
+use report::svg::{Axis, Frame, forest_frame, null_line, path, rect, text};
 
 use crate::ReplicaResult;
 use protocol::validation::CiKind;
@@ -55,28 +55,11 @@ fn panel(rows: &[&ReplicaResult], ratio: bool) -> (String, f64) {
     } else {
         Axis::linear(lo, hi, title)
     };
-    let mut frame = Frame::new(x, Axis::linear(0.0, 1.0, ""));
-    frame.left = LABELS;
-    frame.right = NUMBERS;
-    frame.height = rows.len() as f64 * ROW + frame.top + frame.bottom;
-    frame.y = Axis {
-        ticks: Vec::new(),
-        ..frame.y
-    };
+    let frame = forest_frame(x, rows.len(), ROW, LABELS, NUMBERS);
     let mut s = frame.open(&format!("Replicas: simulated vs published, {title}"));
-    let (top, bottom) = (frame.top, frame.height - frame.bottom);
+    let top = frame.top;
     if ratio {
-        s.push_str(&path(
-            &format!(
-                "M{} {}V{}",
-                fixed(frame.px(null), 1),
-                fixed(top, 1),
-                fixed(bottom, 1)
-            ),
-            "#555",
-            "none",
-            " stroke-dasharray=\"4 3\"",
-        ));
+        s.push_str(&null_line(&frame, null));
     }
     let clamp = |v: f64| v.clamp(frame.x.min, frame.x.max);
     let line = |y: f64, l: f64, r: f64, colour: &str, width: f64| {
