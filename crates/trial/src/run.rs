@@ -161,7 +161,17 @@ fn enroll(
     spec: &PopulationSpec,
 ) -> Result<(Vec<Candidate>, Screening), TrialError> {
     let sim = simulator(protocol, spec);
-    let planned = u64::from(protocol.simulation.patients);
+    enroll_by(u64::from(protocol.simulation.patients), |id| sim.screen(id))
+}
+
+/// Screens candidates 0, 1, 2, … with `screen` (in parallel batches of fixed size, so the
+/// result does not depend on the thread count) until `planned` are eligible; the enrolled in
+/// id order and the screening counts. Gives up after 200 candidates per planned patient
+/// (at least 1000).
+pub fn enroll_by(
+    planned: u64,
+    screen: impl Fn(u64) -> Result<Candidate, SimulationError> + Sync,
+) -> Result<(Vec<Candidate>, Screening), TrialError> {
     let max_screened = planned.saturating_mul(MAX_SCREENED_PER_PATIENT).max(1000);
     let mut enrolled = Vec::new();
     let mut excluded: BTreeMap<String, u64> = BTreeMap::new();
@@ -171,7 +181,7 @@ fn enroll(
         let ids: Vec<u64> = (next..(next + SCREEN_BATCH).min(max_screened)).collect();
         next += ids.len() as u64;
         let batch: Vec<Result<Candidate, SimulationError>> =
-            ids.par_iter().map(|&id| sim.screen(id)).collect();
+            ids.par_iter().map(|&id| screen(id)).collect();
         for candidate in batch {
             let candidate = candidate?;
             screened += 1;

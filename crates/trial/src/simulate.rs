@@ -267,7 +267,10 @@ impl Simulator<'_> {
             patient: id,
             source,
         };
-        let delay_u = crate::regimens::delay_uniform(self.seed, id);
+        let arm_regimens = || self.protocol.arm_regimens(&self.protocol.arms[arm]);
+        let first_delay = arm_regimens().find_map(|r| r.start_delay.as_ref());
+        // The patient's delay draw, needed only when a regimen of the arm is delayed.
+        let delay_u = first_delay.map_or(0.0, |_| crate::regimens::delay_uniform(self.seed, id));
         let regimen =
             crate::regimens::arm_regimen_delayed(self.protocol, arm, c, f64::from(day), delay_u)
                 .map_err(spec)?;
@@ -350,11 +353,7 @@ impl Simulator<'_> {
             discharge_days,
             adverse_events,
             treated: !treatment.administrations.is_empty(),
-            start_delay_days: self
-                .protocol
-                .arm_regimens(&self.protocol.arms[arm])
-                .find_map(|r| r.start_delay.as_ref())
-                .map(|d| crate::regimens::start_delay_days(d, delay_u)),
+            start_delay_days: first_delay.map(|d| crate::regimens::start_delay_days(d, delay_u)),
             lost_days: loss_time(self.protocol, self.seed, id)
                 .filter(|&t| death_days.is_none_or(|d| d > t)),
             treatment_start_days: treatment

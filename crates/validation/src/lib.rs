@@ -61,6 +61,9 @@ pub enum ValidationError {
     /// A patient could not be simulated.
     #[error(transparent)]
     Simulation(#[from] trial::simulate::SimulationError),
+    /// The trial engine failed otherwise.
+    #[error(transparent)]
+    Trial(Box<trial::run::TrialError>),
     /// Allocation failed.
     #[error(transparent)]
     Allocation(#[from] trial::allocation::AllocationError),

@@ -22,13 +22,6 @@ use trial::simulate::{Candidate, SimulationError, Simulator};
 use crate::estimate::{self, PairedTable, Simulated};
 use crate::{Overrides, ValidationError};
 
-/// Candidates screened per parallel batch (fixed, so results do not depend on threads).
-const SCREEN_BATCH: u64 = 256;
-/// Most candidates screened per enrolled patient before giving up (as the trial engine).
-const MAX_SCREENED_PER_PATIENT: u64 = 200;
-/// Fewest candidates screened before giving up.
-const MIN_SCREENED: u64 = 1000;
-
 /// A replica protocol, loaded and validated.
 #[derive(Debug, Clone)]
 pub struct Replica {
@@ -150,7 +143,8 @@ fn screen(
     sim.screen_patient(patient)
 }
 
-/// Screens candidates 0, 1, 2, … until `planned` are eligible.
+/// Screens candidates 0, 1, 2, … (with the overrides) until `planned` are eligible, as the
+/// trial engine enrolls ([`trial::run::enroll_by`]); the enrolled and the number screened.
 fn enroll(
     protocol: &Protocol,
     spec: &PopulationSpec,
@@ -165,37 +159,21 @@ fn enroll(
         seed,
         follow_up_days: protocol.simulation.follow_up_days,
     };
-    let max_screened = planned
-        .saturating_mul(MAX_SCREENED_PER_PATIENT)
-        .max(MIN_SCREENED);
-    let (mut enrolled, mut screened, mut next) = (Vec::new(), 0, 0);
-    'batches: while (enrolled.len() as u64) < planned && next < max_screened {
-        let ids: Vec<u64> = (next..(next + SCREEN_BATCH).min(max_screened)).collect();
-        next += ids.len() as u64;
-        let batch: Vec<Result<Candidate, SimulationError>> = ids
-            .par_iter()
-            .map(|&id| screen(&sim, &typical, overrides, id))
-            .collect();
-        for candidate in batch {
-            let candidate = candidate?;
-            screened += 1;
-            if candidate.failed.is_none() {
-                enrolled.push(candidate);
-            }
-            if enrolled.len() as u64 == planned {
-                break 'batches;
-            }
-        }
-    }
-    if (enrolled.len() as u64) < planned {
-        return Err(ValidationError::NotEnoughEligible {
-            replica: protocol.study.id.clone(),
-            enrolled: enrolled.len() as u64,
+    match trial::run::enroll_by(planned, |id| screen(&sim, &typical, overrides, id)) {
+        Ok((enrolled, screening)) => Ok((enrolled, screening.screened)),
+        Err(trial::run::TrialError::NotEnoughEligible {
+            enrolled,
             planned,
             screened,
-        });
+        }) => Err(ValidationError::NotEnoughEligible {
+            replica: protocol.study.id.clone(),
+            enrolled,
+            planned,
+            screened,
+        }),
+        Err(trial::run::TrialError::Simulation(e)) => Err(e.into()),
+        Err(other) => Err(ValidationError::Trial(Box::new(other))),
     }
-    Ok((enrolled, screened))
 }
 
 fn event(v: EndpointValue) -> bool {
