@@ -27,76 +27,93 @@ impl<T> Input<T> {
 }
 
 /// A CSV table as text cells, columns found by name.
+///
+/// The cells' text is kept in one buffer with each cell's end offset (ADCPS and ADLB of a large
+/// trial have millions of cells; a string each made reading them the slowest part of a report).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     index: BTreeMap<String, usize>,
-    rows: Vec<Vec<String>>,
+    /// Cells per row.
+    width: usize,
+    /// The text of every cell, row after row.
+    text: String,
+    /// End of each cell's text in `text` (its start is the previous cell's end).
+    ends: Vec<usize>,
 }
 
 impl Table {
     /// Parses CSV text with a header row.
     pub fn parse(bytes: &[u8]) -> Result<Self, csv::Error> {
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
-        let index = reader
-            .headers()?
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.to_owned(), i))
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()))
-            .collect::<Result<_, _>>()?;
-        Ok(Self { index, rows })
+        let width = reader.headers()?.len();
+        let keep: Vec<usize> = (0..width).collect();
+        Self::read_kept(reader, &keep)
     }
 
-    /// Reads CSV with a header row from `reader` record by record, keeping only the named
-    /// columns (those present): a large dataset costs the memory of the columns used, not of
-    /// the file.
+    /// Reads CSV with a header row, keeping only the columns named in `keep` (a large by-day
+    /// dataset is streamed, never held whole as text).
     pub fn read_columns(reader: impl std::io::Read, keep: &[&str]) -> Result<Self, csv::Error> {
         let mut reader = csv::ReaderBuilder::new().from_reader(reader);
-        let kept: Vec<(usize, String)> = reader
+        let kept: Vec<usize> = reader
             .headers()?
             .iter()
             .enumerate()
             .filter(|(_, h)| keep.contains(h))
-            .map(|(i, h)| (i, h.to_owned()))
+            .map(|(i, _)| i)
             .collect();
+        Self::read_kept(reader, &kept)
+    }
+
+    /// Reads the records, keeping the columns at the header positions `kept`.
+    fn read_kept<R: std::io::Read>(
+        mut reader: csv::Reader<R>,
+        kept: &[usize],
+    ) -> Result<Self, csv::Error> {
+        let headers = reader.headers()?.clone();
         let index = kept
             .iter()
             .enumerate()
-            .map(|(k, (_, h))| (h.clone(), k))
+            .map(|(k, &i)| (headers.get(i).unwrap_or_default().to_owned(), k))
             .collect();
-        let mut rows = Vec::new();
+        let mut table = Self {
+            index,
+            width: kept.len(),
+            ..Self::default()
+        };
         let mut record = csv::StringRecord::new();
         while reader.read_record(&mut record)? {
-            rows.push(
-                kept.iter()
-                    .map(|(i, _)| record.get(*i).unwrap_or_default().to_owned())
-                    .collect(),
-            );
+            for &i in kept {
+                table.text.push_str(record.get(i).unwrap_or_default());
+                table.ends.push(table.text.len());
+            }
         }
-        Ok(Self { index, rows })
+        Ok(table)
     }
 
-    /// Number of rows.
+    /// Number of data rows.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.ends.len().checked_div(self.width).unwrap_or(0)
     }
 
-    /// True when there are no rows.
+    /// True when there are no data rows.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len() == 0
     }
 
-    /// Whether every named column exists.
+    /// True when every named column exists.
     pub fn has(&self, columns: &[&str]) -> bool {
         columns.iter().all(|c| self.index.contains_key(*c))
     }
 
-    /// Rows as accessors.
+    /// The rows, in file order.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(|cells| Row { table: self, cells })
+        (0..self.len()).map(|row| Row { table: self, row })
+    }
+
+    /// The text of cell `k` (in row-major order).
+    fn cell(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.text[start..self.ends[k]]
     }
 }
 
@@ -104,17 +121,14 @@ impl Table {
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
     table: &'a Table,
-    cells: &'a [String],
+    row: usize,
 }
 
 impl<'a> Row<'a> {
     /// The text of a column; `None` when the column is absent or the field empty (missing).
     pub fn text(&self, column: &str) -> Option<&'a str> {
         let i = *self.table.index.get(column)?;
-        self.cells
-            .get(i)
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
+        Some(self.table.cell(self.row * self.table.width + i)).filter(|s| !s.is_empty())
     }
 
     /// A column read as a finite number.
@@ -213,6 +227,15 @@ pub struct Inputs {
 impl Inputs {
     /// Reads every input of `folder` (none is required).
     pub fn read(folder: &Path) -> Self {
+        // The two large by-day datasets are parsed side by side, beside everything else.
+        let (adcps, adlb) = std::thread::scope(|scope| {
+            let adcps = scope.spawn(|| read_large_table(folder, "adcps", ADCPS_COLUMNS));
+            let adlb = read_large_table(folder, "adlb", ADLB_COLUMNS);
+            let adcps = adcps
+                .join()
+                .unwrap_or_else(|_| Input::Unreadable("adcps: the reader failed".into()));
+            (adcps, adlb)
+        });
         Self {
             manifest: read_with(folder, &["manifest.json"], |b| {
                 serde_json::from_slice::<serde_json::Value>(b)
@@ -230,8 +253,8 @@ impl Inputs {
             }),
             adsl: read_table(folder, "adsl"),
             adtte: read_table(folder, "adtte"),
-            adcps: read_large_table(folder, "adcps", ADCPS_COLUMNS),
-            adlb: read_large_table(folder, "adlb", ADLB_COLUMNS),
+            adcps,
+            adlb,
             adae: read_table(folder, "adae"),
             parameters: read_with(folder, &["parameters.csv"], |b| {
                 Table::parse(b).map_err(|e| e.to_string())
