@@ -16,6 +16,17 @@ use thiserror::Error;
 /// crash leaves at most a stray temporary file, never a half-written `path`; files already
 /// written are untouched.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomically`], with the content streamed by `write` into a buffered writer on
+/// the temporary file (a large dataset is never held whole in memory as text).
+pub fn write_atomically_with<E: From<std::io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), E>,
+) -> Result<(), E> {
+    /// Write buffer of the temporary file.
+    const BUFFER_BYTES: usize = 1 << 20;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -26,10 +37,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .to_string_lossy();
     let temporary = folder.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
+        let file = std::fs::File::create(&temporary)?;
+        let mut writer = std::io::BufWriter::with_capacity(BUFFER_BYTES, file);
+        write(&mut writer)?;
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, path)?;
+        Ok(())
     })();
     if result.is_err() {
         // Best effort: do not leave the temporary file behind; the original error is reported.

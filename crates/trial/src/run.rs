@@ -228,6 +228,53 @@ pub fn simulate_trial(
     progress: &(dyn Fn() + Sync),
     spill_to: Option<&ResultsFolder>,
 ) -> Result<TrialOutput, TrialError> {
+    let (patients, screening, allocation_scheme) = simulate_patients(protocol, shard, progress)?;
+    let (datasets, ()) = build_datasets(protocol, patients, spill_to, |_| ())?;
+    Ok(TrialOutput {
+        screening,
+        datasets,
+        allocation_scheme,
+    })
+}
+
+/// [`simulate_trial`] and [`summarise`] in one: the summary is computed from the
+/// subject-level datasets while the by-day datasets are still being built and written to
+/// `folder` (the result is the same as summarising afterwards).
+pub fn simulate_and_summarise(
+    protocol: &Protocol,
+    shard: ShardSpec,
+    progress: &(dyn Fn() + Sync),
+    folder: &ResultsFolder,
+) -> Result<(TrialOutput, Summary), TrialError> {
+    let (patients, screening, allocation_scheme) = simulate_patients(protocol, shard, progress)?;
+    let (datasets, summary) = build_datasets(protocol, patients, Some(folder), |t| {
+        summary::summarise(
+            &SummaryInputs {
+                protocol,
+                screening: &screening,
+                allocation_scheme: allocation_scheme.clone(),
+            },
+            t.outcomes,
+            t.adsl,
+            t.adae,
+        )
+    })?;
+    Ok((
+        TrialOutput {
+            screening,
+            datasets,
+            allocation_scheme,
+        },
+        summary,
+    ))
+}
+
+/// Screens, allocates and simulates the patients of `shard`, in patient-id order.
+fn simulate_patients(
+    protocol: &Protocol,
+    shard: ShardSpec,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Vec<Simulated>, Screening, String), TrialError> {
     let spec = PopulationSpec::named(&protocol.simulation.population)?;
     let (enrolled, screening) = enroll(protocol, &spec)?;
     let (design, allocation_scheme) = design(protocol)?;
@@ -267,12 +314,7 @@ pub fn simulate_trial(
             })
         })
         .collect::<Result<_, SimulationError>>()?;
-    let datasets = build_datasets(protocol, simulated, spill_to)?;
-    Ok(TrialOutput {
-        screening,
-        datasets,
-        allocation_scheme,
-    })
+    Ok((simulated, screening, allocation_scheme))
 }
 
 /// STUDYID of a protocol.
@@ -336,13 +378,25 @@ fn exposure(p: &Simulated) -> adam::PlasmaExposure {
     }
 }
 
+/// The subject-level datasets, which is all a summary reads.
+pub struct SubjectLevel<'a> {
+    /// ADSL.
+    pub adsl: &'a Dataset,
+    /// ADAE.
+    pub adae: &'a Dataset,
+    /// Endpoint values by patient and simulated arm.
+    pub outcomes: &'a Dataset,
+}
+
 /// Builds the datasets, consuming the patients (each course is freed once its records are
-/// made) and each record list once its dataset is built, to keep the peak memory down.
-fn build_datasets(
+/// made) and each record list once its dataset is built, to keep the peak memory down;
+/// `then` runs on the subject-level datasets while the by-day ones are being built.
+fn build_datasets<T: Send>(
     protocol: &Protocol,
     patients: Vec<Simulated>,
     spill_to: Option<&ResultsFolder>,
-) -> Result<Datasets, TrialError> {
+    then: impl FnOnce(SubjectLevel<'_>) -> T + Send,
+) -> Result<(Datasets, T), TrialError> {
     let study = study(protocol);
     let follow_up = protocol.simulation.follow_up_days;
     let horizon = f64::from(follow_up);
@@ -526,30 +580,51 @@ fn build_datasets(
             }
         }
     }
-    let adtte = spill(adam::adtte(&study, &subjects, &tte)?, spill_to)?;
-    drop(tte);
-    let adcps = spill(adam::adcps(&study, &subjects, &scores)?, spill_to)?;
-    drop(scores);
-    let adlb = spill(adam::adlb(&study, &subjects, &lab_rows)?, spill_to)?;
-    drop(lab_rows);
-    let adae = adam::adae(&study, &subjects, &aes)?;
-    let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
-    drop(rows);
-    Ok(Datasets {
-        adsl: adam::adsl_with(
-            &study,
-            &subjects,
+    // The by-day datasets (built, then written when spilled) and the subject-level ones are
+    // independent: build them side by side, each record list freed once its dataset is built.
+    let subjects = &subjects;
+    let study = &study;
+    let by_day = move || -> Result<_, TrialError> {
+        let adtte = spill(adam::adtte(study, subjects, &tte)?, spill_to)?;
+        drop(tte);
+        let (adcps, adlb) = rayon::join(
+            move || spill(adam::adcps(study, subjects, &scores)?, spill_to),
+            move || spill(adam::adlb(study, subjects, &lab_rows)?, spill_to),
+        );
+        Ok((adtte, adcps?, adlb?))
+    };
+    let subject_level = move || -> Result<_, TrialError> {
+        let adae = adam::adae(study, subjects, &aes)?;
+        let outcomes = outcomes::table(&protocol.endpoints, &arm_names, &rows)?;
+        drop(rows);
+        let adsl = adam::adsl_with(
+            study,
+            subjects,
             &adam::AdslDesign {
                 plasma: has_plasma.then_some(plasma),
                 ..adsl_design
             },
-        )?,
-        adtte,
-        adcps,
-        adlb,
-        adae,
-        outcomes,
-    })
+        )?;
+        let then = then(SubjectLevel {
+            adsl: &adsl,
+            adae: &adae,
+            outcomes: &outcomes,
+        });
+        Ok((adsl, adae, outcomes, then))
+    };
+    let (by_day, subject_level) = rayon::join(by_day, subject_level);
+    let ((adtte, adcps, adlb), (adsl, adae, outcomes, then)) = (by_day?, subject_level?);
+    Ok((
+        Datasets {
+            adsl,
+            adtte,
+            adcps,
+            adlb,
+            adae,
+            outcomes,
+        },
+        then,
+    ))
 }
 
 /// The summary of a run's (or a merge's) datasets.
@@ -729,7 +804,7 @@ pub fn merge(
     }
     let protocol = parse(&text).map_err(TrialError::Merge)?;
     let study = study(&protocol);
-    let empty = build_datasets(&protocol, Vec::new(), None)?;
+    let (empty, ()) = build_datasets(&protocol, Vec::new(), None, |_| ())?;
     let read = |template: &Dataset| -> Result<Dataset, TrialError> {
         let parts = shards
             .iter()

@@ -59,10 +59,10 @@ fn numbers(d: &Dataset, name: &str) -> Option<Vec<Option<f64>>> {
     }
 }
 
-fn texts<'a>(d: &'a Dataset, name: &str) -> &'a [Option<String>] {
+fn texts<'a>(d: &'a Dataset, name: &str) -> Vec<Option<&'a str>> {
     match d.column(name).map(|c| &c.values) {
-        Some(Values::Str(v)) => v,
-        _ => &[],
+        Some(Values::Str(v)) => v.iter().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -89,7 +89,7 @@ fn subjects(adsl: &Dataset) -> BTreeMap<String, SubjectInfo> {
                 baseline_titer: at(&titer, i),
                 delivered_dose: at(&dose, i),
             };
-            Some((id.clone()?, info))
+            Some(((*id)?.to_owned(), info))
         })
         .collect()
 }
@@ -98,7 +98,7 @@ fn subjects(adsl: &Dataset) -> BTreeMap<String, SubjectInfo> {
 fn select(outcomes: &Dataset, keep: impl Fn(&str) -> bool) -> Dataset {
     let ids = texts(outcomes, "USUBJID");
     let mask: Vec<bool> = (0..outcomes.rows())
-        .map(|i| ids.get(i).and_then(|s| s.as_deref()).is_some_and(&keep))
+        .map(|i| ids.get(i).copied().flatten().is_some_and(&keep))
         .collect();
     fn pick<T: Clone>(v: &[T], mask: &[bool]) -> Vec<T> {
         v.iter()
@@ -114,7 +114,11 @@ fn select(outcomes: &Dataset, keep: impl Fn(&str) -> bool) -> Dataset {
             name: c.name.clone(),
             label: c.label.clone(),
             values: match &c.values {
-                Values::Str(v) => Values::Str(pick(v, &mask)),
+                Values::Str(v) => Values::Str(
+                    pick(&v.iter().collect::<Vec<_>>(), &mask)
+                        .into_iter()
+                        .collect(),
+                ),
                 Values::Int(v) => Values::Int(pick(v, &mask)),
                 Values::Float(v) => Values::Float(pick(v, &mask)),
             },

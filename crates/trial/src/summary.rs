@@ -280,10 +280,10 @@ fn ints<'a>(d: &'a Dataset, name: &str) -> &'a [Option<i64>] {
     }
 }
 
-fn strs<'a>(d: &'a Dataset, name: &str) -> &'a [Option<String>] {
+fn strs<'a>(d: &'a Dataset, name: &str) -> Vec<Option<&'a str>> {
     match d.column(name).map(|c| &c.values) {
-        Some(Values::Str(v)) => v,
-        _ => &[],
+        Some(Values::Str(v)) => v.iter().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -318,7 +318,7 @@ fn observations(outcomes: &Dataset, column: &str, event_col: Option<&str>) -> Ve
     (0..outcomes.rows())
         .map(|i| Obs {
             arm: arms.get(i).copied().flatten().unwrap_or(1).max(1) as usize - 1,
-            randomized: rand.get(i).and_then(|s| s.as_deref()) == Some("Y"),
+            randomized: rand.get(i).copied().flatten() == Some("Y"),
             subject: subj.get(i).copied().flatten().unwrap_or(-1),
             value: as_f64.get(i).copied().flatten(),
             event: events.get(i).copied().flatten().map(|e| e != 0),
@@ -763,10 +763,10 @@ fn lost_without_primary(
     adsl: &Dataset,
 ) -> BTreeMap<usize, u64> {
     let lost: std::collections::BTreeSet<&str> = strs(adsl, "USUBJID")
-        .iter()
+        .into_iter()
         .zip(strs(adsl, "DCSREAS"))
-        .filter(|(_, r)| r.as_deref() == Some(LOST_TO_FOLLOW_UP))
-        .filter_map(|(u, _)| u.as_deref())
+        .filter(|(_, r)| *r == Some(LOST_TO_FOLLOW_UP))
+        .filter_map(|(u, _)| u)
         .collect();
     let mut out = BTreeMap::new();
     if lost.is_empty() {
@@ -776,7 +776,7 @@ fn lost_without_primary(
     let obs = observations(outcomes, &primary.name, None);
     let ids = strs(outcomes, "USUBJID");
     for (o, id) in obs.iter().zip(ids) {
-        if o.randomized && o.value.is_none() && id.as_deref().is_some_and(|id| lost.contains(id)) {
+        if o.randomized && o.value.is_none() && id.is_some_and(|id| lost.contains(id)) {
             *out.entry(o.arm).or_default() += 1;
         }
     }
@@ -817,9 +817,7 @@ pub fn summarise(
                     .count() as u64,
                 lost_to_follow_up: mine
                     .iter()
-                    .filter(|&&i| {
-                        reason.get(i).and_then(|r| r.as_deref()) == Some(LOST_TO_FOLLOW_UP)
-                    })
+                    .filter(|&&i| reason.get(i).copied().flatten() == Some(LOST_TO_FOLLOW_UP))
                     .count() as u64,
                 analysed: allocated - missing_primary.get(&a).copied().unwrap_or(0),
             }
@@ -842,11 +840,22 @@ pub fn summarise(
             .position(|n| *n == arm_name)
             .unwrap_or(usize::MAX);
         let entry = safety
-            .entry((arm, term.get(i).cloned().flatten().unwrap_or_default()))
+            .entry((
+                arm,
+                term.get(i)
+                    .copied()
+                    .flatten()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ))
             .or_default();
-        entry
-            .0
-            .insert(subj.get(i).cloned().flatten().unwrap_or_default());
+        entry.0.insert(
+            subj.get(i)
+                .copied()
+                .flatten()
+                .unwrap_or_default()
+                .to_owned(),
+        );
         entry.1 += 1;
         entry.2 += u64::from(ser.get(i).and_then(|s| s.as_deref()) == Some("Y"));
     }

@@ -33,7 +33,7 @@ fn column_f64(d: &Dataset, name: &str) -> Vec<Option<f64>> {
 
 fn column_str(d: &Dataset, name: &str) -> Vec<String> {
     match &d.column(name).unwrap().values {
-        Values::Str(v) => v.iter().map(|x| x.clone().unwrap_or_default()).collect(),
+        Values::Str(v) => v.iter().map(|x| x.unwrap_or_default().to_owned()).collect(),
         _ => panic!("{name} is not text"),
     }
 }

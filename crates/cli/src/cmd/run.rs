@@ -124,14 +124,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let bar = progress_bar(total, args.quiet);
     let tick = || bar.inc(1);
     let (output, summary) = pool.install(|| -> Result<_, CliError> {
-        let output = trial::run::simulate_trial(&protocol, shard, &tick, Some(&folder))
-            .map_err(trial_error)?;
-        let mut summary = trial::run::summarise(
-            &protocol,
-            &output.screening,
-            &output.allocation_scheme,
-            &output.datasets,
-        );
+        let (output, mut summary) =
+            trial::run::simulate_and_summarise(&protocol, shard, &tick, &folder)
+                .map_err(trial_error)?;
         summary.replicates =
             trial::run::replicates(&protocol, &summary, &tick).map_err(trial_error)?;
         Ok((output, summary))

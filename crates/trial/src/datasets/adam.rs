@@ -15,6 +15,7 @@
 use super::{Column, ColumnSpec, ColumnType, Dataset, DatasetError, Values};
 use population::Covariates;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Study-level identifiers.
@@ -231,61 +232,90 @@ pub struct AdverseEventRecord {
     pub end_day: Option<i64>,
 }
 
-/// One cell of a row under construction.
-enum Cell {
-    S(Option<String>),
+/// One cell of a row under construction; text borrows from the records where it can (the
+/// column stores each distinct string once, see [`super::Strings`]).
+enum Cell<'a> {
+    S(Option<Cow<'a, str>>),
     I(Option<i64>),
     F(Option<f64>),
 }
 
-fn s(v: impl Into<String>) -> Cell {
+fn s<'a>(v: impl Into<Cow<'a, str>>) -> Cell<'a> {
     Cell::S(Some(v.into()))
 }
 
-fn yn(flag: bool) -> Cell {
+/// Optional borrowed text.
+fn opt(v: Option<&str>) -> Cell<'_> {
+    Cell::S(v.map(Cow::Borrowed))
+}
+
+fn yn(flag: bool) -> Cell<'static> {
     s(if flag { "Y" } else { "N" })
 }
 
-fn y_or_null(flag: bool) -> Cell {
-    Cell::S(flag.then(|| "Y".to_owned()))
+fn y_or_null(flag: bool) -> Cell<'static> {
+    opt(flag.then_some("Y"))
 }
 
 type Spec = (&'static str, &'static str, ColumnType);
 
 use ColumnType::{Float as F, Int as I, Str as S};
 
+/// Columns being filled row by row (cells in the column list's order).
+struct Columns<'s> {
+    name: &'s str,
+    spec: &'s [Spec],
+    values: Vec<Values>,
+}
+
+impl<'s> Columns<'s> {
+    fn new(name: &'s str, spec: &'s [Spec]) -> Self {
+        let values = spec
+            .iter()
+            .map(|&(_, _, kind)| Values::empty(kind))
+            .collect();
+        Self { name, spec, values }
+    }
+
+    fn push(&mut self, row: Vec<Cell<'_>>) {
+        debug_assert_eq!(row.len(), self.spec.len(), "{}: row length", self.name);
+        for (cell, column) in row.into_iter().zip(&mut self.values) {
+            match (cell, column) {
+                (Cell::S(x), Values::Str(v)) => v.push(x.as_deref()),
+                (Cell::I(x), Values::Int(v)) => v.push(x),
+                (Cell::F(x), Values::Float(v)) => v.push(x),
+                _ => unreachable!("{}: a cell does not match its column type", self.name),
+            }
+        }
+    }
+
+    fn finish(self, label: &str) -> Result<Dataset, DatasetError> {
+        let columns = self
+            .spec
+            .iter()
+            .zip(self.values)
+            .map(|(&(n, l, _), v)| Column {
+                name: n.to_owned(),
+                label: l.to_owned(),
+                values: v,
+            })
+            .collect();
+        Dataset::new(self.name, label, columns)
+    }
+}
+
 /// Builds a dataset from a column list and rows of cells in that order.
 fn build(
     name: &str,
     label: &str,
     spec: &[Spec],
-    rows: Vec<Vec<Cell>>,
+    rows: Vec<Vec<Cell<'_>>>,
 ) -> Result<Dataset, DatasetError> {
-    let mut values: Vec<Values> = spec
-        .iter()
-        .map(|&(_, _, kind)| Values::empty(kind))
-        .collect();
+    let mut columns = Columns::new(name, spec);
     for row in rows {
-        debug_assert_eq!(row.len(), spec.len(), "{name}: row length");
-        for (cell, column) in row.into_iter().zip(&mut values) {
-            match (cell, column) {
-                (Cell::S(x), Values::Str(v)) => v.push(x),
-                (Cell::I(x), Values::Int(v)) => v.push(x),
-                (Cell::F(x), Values::Float(v)) => v.push(x),
-                _ => unreachable!("{name}: a cell does not match its column type"),
-            }
-        }
+        columns.push(row);
     }
-    let columns = spec
-        .iter()
-        .zip(values)
-        .map(|(&(n, l, _), v)| Column {
-            name: n.to_owned(),
-            label: l.to_owned(),
-            values: v,
-        })
-        .collect();
-    Dataset::new(name, label, columns)
+    columns.finish(label)
 }
 
 fn specs(spec: &[Spec]) -> Vec<ColumnSpec> {
@@ -404,17 +434,17 @@ impl<'a> Subjects<'a> {
     }
 
     /// Records grouped by USUBJID (text order), each group in input order.
-    fn group<'r, R>(
-        &self,
+    fn group<'s, 'r, R>(
+        &'s self,
         dataset: &str,
         records: &'r [R],
         subject_of: impl Fn(&R) -> u64,
-    ) -> Result<BTreeMap<String, (&'a SubjectRecord, Vec<&'r R>)>, DatasetError> {
-        let mut groups: BTreeMap<String, (&SubjectRecord, Vec<&R>)> = BTreeMap::new();
+    ) -> Result<BTreeMap<&'s str, (&'a SubjectRecord, Vec<&'r R>)>, DatasetError> {
+        let mut groups: BTreeMap<&str, (&SubjectRecord, Vec<&R>)> = BTreeMap::new();
         for record in records {
             let (usubjid, subject) = self.get(dataset, subject_of(record))?;
             groups
-                .entry(usubjid.clone())
+                .entry(usubjid.as_str())
                 .or_insert_with(|| (*subject, Vec::new()))
                 .1
                 .push(record);
@@ -484,7 +514,7 @@ pub fn adsl_with(
                     .map_or("Not Treated", |a| a.name.as_str())),
                 s(&r.planned_arm.name),
                 Cell::I(Some(r.planned_arm.number)),
-                Cell::S(r.actual_arm.as_ref().map(|a| a.name.clone())),
+                opt(r.actual_arm.as_ref().map(|a| a.name.as_str())),
                 Cell::I(r.actual_arm.as_ref().map(|a| a.number)),
                 Cell::I(r.randomized.then_some(1)),
                 Cell::I(r.treatment_start_day),
@@ -495,7 +525,7 @@ pub fn adsl_with(
                 Cell::I(r.death_day),
                 s(eosstt),
                 Cell::I(Some(r.end_of_study_day)),
-                Cell::S(dcsreas.map(str::to_owned)),
+                opt(dcsreas),
                 Cell::F(Some(c.weight_kg)),
                 Cell::F(Some(c.height_m * CM_PER_M)),
                 Cell::F(Some(c.bmi_kg_m2)),
@@ -509,7 +539,7 @@ pub fn adsl_with(
                 yn(c.chronic_kidney_disease),
                 Cell::F(Some(r.onset_to_randomization_days)),
                 Cell::I(r.baseline_who_cps.map(i64::from)),
-                Cell::S(design.masking.clone()),
+                opt(design.masking.as_deref()),
                 Cell::F(design.treatment_delay_days.get(&r.subject_id).copied()),
             ];
             if let Some(plasma) = &design.plasma {
@@ -542,12 +572,12 @@ const FROM_ADSL: [Spec; 8] = [
     ("SEX", "Sex", S),
 ];
 
-fn from_adsl(study: &Study, usubjid: &str, r: &SubjectRecord) -> Vec<Cell> {
+fn from_adsl<'a>(study: &'a Study, usubjid: &'a str, r: &'a SubjectRecord) -> Vec<Cell<'a>> {
     vec![
         s(&study.studyid),
         s(usubjid),
         s(&r.planned_arm.name),
-        Cell::S(r.actual_arm.as_ref().map(|a| a.name.clone())),
+        opt(r.actual_arm.as_ref().map(|a| a.name.as_str())),
         yn(r.randomized),
         yn(r.safety),
         Cell::I(Some(i64::from(r.covariates.age_completed_years()))),
@@ -614,7 +644,7 @@ pub fn adtte(
                 }
             };
             let day = study_day(r.time_days);
-            let mut row = from_adsl(study, &usubjid, subject);
+            let mut row = from_adsl(study, usubjid, subject);
             row.extend([
                 s(&r.parameter.code),
                 s(&r.parameter.label),
@@ -666,35 +696,43 @@ struct Observation<'a> {
     parameter: &'a Parameter,
     day: i64,
     value: f64,
-    text: Option<String>,
+    text: Option<&'static str>,
 }
 
-fn bds(
+fn bds<'a>(
     name: &str,
     label: &str,
-    study: &Study,
-    groups: BTreeMap<String, (&SubjectRecord, Vec<Observation>)>,
+    study: &'a Study,
+    groups: BTreeMap<&'a str, (&'a SubjectRecord, Vec<Observation<'a>>)>,
 ) -> Result<Dataset, DatasetError> {
-    // Subjects are derived in parallel and their rows concatenated in USUBJID order.
+    // Subjects are derived in parallel, a block at a time (so the rows in flight stay few),
+    // and their rows appended in USUBJID order.
+    const SUBJECTS_PER_BLOCK: usize = 1024;
     let groups: Vec<_> = groups.into_iter().collect();
-    let per_subject: Vec<Vec<Vec<Cell>>> = groups
-        .into_par_iter()
-        .map(|(usubjid, (subject, observations))| {
-            bds_subject(name, study, &usubjid, subject, &observations)
-        })
-        .collect::<Result<_, _>>()?;
-    let rows: Vec<Vec<Cell>> = per_subject.into_iter().flatten().collect();
-    build(name, label, &with_adsl(BDS_OWN), rows)
+    let spec = with_adsl(BDS_OWN);
+    let mut columns = Columns::new(name, &spec);
+    for block in groups.chunks(SUBJECTS_PER_BLOCK) {
+        let per_subject: Vec<Vec<Vec<Cell>>> = block
+            .par_iter()
+            .map(|(usubjid, (subject, observations))| {
+                bds_subject(name, study, usubjid, subject, observations)
+            })
+            .collect::<Result<_, _>>()?;
+        for row in per_subject.into_iter().flatten() {
+            columns.push(row);
+        }
+    }
+    columns.finish(label)
 }
 
 /// The BDS rows of one subject, in input order, with baseline, change and sequence derived.
-fn bds_subject(
+fn bds_subject<'a>(
     name: &str,
-    study: &Study,
-    usubjid: &str,
-    subject: &SubjectRecord,
-    observations: &[Observation],
-) -> Result<Vec<Vec<Cell>>, DatasetError> {
+    study: &'a Study,
+    usubjid: &'a str,
+    subject: &'a SubjectRecord,
+    observations: &[Observation<'a>],
+) -> Result<Vec<Vec<Cell<'a>>>, DatasetError> {
     let mut rows = Vec::with_capacity(observations.len());
     {
         // Baseline per parameter: the last observation (in input order) with day ≤ 1.
@@ -717,16 +755,16 @@ fn bds_subject(
             let is_baseline = base_index == Some(i);
             let post_baseline = base_index.is_some_and(|b| o.day > observations[b].day);
             let (visit, visit_n) = if is_baseline {
-                ("Baseline".to_owned(), 0)
+                (Cow::Borrowed("Baseline"), 0)
             } else {
-                (format!("Day {}", o.day), o.day)
+                (Cow::Owned(format!("Day {}", o.day)), o.day)
             };
             let mut row = from_adsl(study, usubjid, subject);
             row.extend([
                 s(&o.parameter.code),
                 s(&o.parameter.label),
                 Cell::F(Some(o.value)),
-                Cell::S(o.text.clone()),
+                opt(o.text),
                 Cell::I(Some(o.day)),
                 Cell::I(Some(o.day)),
                 s(visit),
@@ -794,7 +832,7 @@ pub fn adcps(
                     parameter: &parameter,
                     day: r.study_day,
                     value: f64::from(r.score),
-                    text: Some(text.to_owned()),
+                    text: Some(text),
                 })
             })
             .collect::<Result<Vec<_>, DatasetError>>()?;
@@ -887,9 +925,9 @@ pub fn adae(
                 .treatment_start_day
                 .is_some_and(|first| e.start_day >= first);
             let first_of_term = seen_terms.insert(e.decoded_term.as_str());
-            let mut row = from_adsl(study, &usubjid, subject);
+            let mut row = from_adsl(study, usubjid, subject);
             row.extend([
-                Cell::S(subject.actual_arm.as_ref().map(|a| a.name.clone())),
+                opt(subject.actual_arm.as_ref().map(|a| a.name.as_str())),
                 Cell::I(Some(seq as i64 + 1)),
                 s(&e.term),
                 s(&e.decoded_term),

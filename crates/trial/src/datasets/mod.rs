@@ -9,6 +9,9 @@
 pub mod adam;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+mod strings;
+
+pub use strings::Strings;
 
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -121,6 +124,18 @@ pub enum DatasetError {
     },
 }
 
+/// Failure of a streamed CSV write: encoding the dataset, or the file itself.
+enum CsvWriteError {
+    Dataset(DatasetError),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for CsvWriteError {
+    fn from(e: std::io::Error) -> Self {
+        CsvWriteError::Io(e)
+    }
+}
+
 /// The type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
@@ -135,8 +150,8 @@ pub enum ColumnType {
 /// The values of one column; `None` is a missing value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
-    /// Character values.
-    Str(Vec<Option<String>>),
+    /// Character values (each distinct value stored once).
+    Str(Strings),
     /// Integer values.
     Int(Vec<Option<i64>>),
     /// Float values.
@@ -170,7 +185,7 @@ impl Values {
     /// Empty values of a type.
     fn empty(kind: ColumnType) -> Self {
         match kind {
-            ColumnType::Str => Values::Str(Vec::new()),
+            ColumnType::Str => Values::Str(Strings::new()),
             ColumnType::Int => Values::Int(Vec::new()),
             ColumnType::Float => Values::Float(Vec::new()),
         }
@@ -179,7 +194,7 @@ impl Values {
     /// Values at the given row indices, in that order.
     fn take(&self, rows: &[usize]) -> Self {
         match self {
-            Values::Str(v) => Values::Str(rows.iter().map(|&i| v[i].clone()).collect()),
+            Values::Str(v) => Values::Str(v.take(rows)),
             Values::Int(v) => Values::Int(rows.iter().map(|&i| v[i]).collect()),
             Values::Float(v) => Values::Float(rows.iter().map(|&i| v[i]).collect()),
         }
@@ -188,7 +203,7 @@ impl Values {
     /// Appends the values of `other` (same type; checked by the caller).
     fn extend(&mut self, other: &Values) {
         match (self, other) {
-            (Values::Str(a), Values::Str(b)) => a.extend(b.iter().cloned()),
+            (Values::Str(a), Values::Str(b)) => a.extend_from(b),
             (Values::Int(a), Values::Int(b)) => a.extend(b.iter().copied()),
             (Values::Float(a), Values::Float(b)) => a.extend(b.iter().copied()),
             _ => unreachable!("schemas were compared before extending"),
@@ -207,7 +222,7 @@ impl Values {
         use std::fmt::Write as _;
         buffer.clear();
         match self {
-            Values::Str(v) => return writer.write_field(v[row].as_deref().unwrap_or("")),
+            Values::Str(v) => return writer.write_field(v.get(row).unwrap_or("")),
             Values::Int(v) => {
                 if let Some(x) = v[row] {
                     let _ = write!(buffer, "{x}");
@@ -237,7 +252,7 @@ pub struct Column {
 impl Column {
     /// A character column.
     pub fn str(name: &str, label: &str, values: Vec<Option<String>>) -> Self {
-        Self::new(name, label, Values::Str(values))
+        Self::new(name, label, Values::Str(values.into_iter().collect()))
     }
 
     /// An integer column.
@@ -387,7 +402,7 @@ impl Dataset {
         })?;
         let mut order: Vec<usize> = (0..self.rows).collect();
         match &column.values {
-            Values::Str(v) => order.sort_by(|&a, &b| v[a].cmp(&v[b])),
+            Values::Str(v) => order.sort_by(|&a, &b| v.get(a).cmp(&v.get(b))),
             Values::Int(v) => order.sort_by(|&a, &b| v[a].cmp(&v[b])),
             Values::Float(v) => order.sort_by(|&a, &b| match (v[a], v[b]) {
                 (Some(x), Some(y)) => x.total_cmp(&y),
@@ -404,13 +419,20 @@ impl Dataset {
 
     /// The CSV text of the dataset.
     pub fn to_csv_bytes(&self) -> Result<Vec<u8>, DatasetError> {
+        let mut bytes = Vec::new();
+        self.write_csv_to(&mut bytes, Path::new(&format!("<{}>", self.name)))?;
+        Ok(bytes)
+    }
+
+    /// Writes the CSV text to `out` (`path` names it in errors).
+    fn write_csv_to<W: std::io::Write>(&self, out: W, path: &Path) -> Result<(), DatasetError> {
         let csv_error = |source| DatasetError::Csv {
-            path: PathBuf::from(format!("<{}>", self.name)),
+            path: path.to_owned(),
             source,
         };
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
+            .from_writer(out);
         writer
             .write_record(self.columns.iter().map(|c| c.name.as_str()))
             .map_err(csv_error)?;
@@ -425,18 +447,24 @@ impl Dataset {
             }
             writer.write_record(None::<&[u8]>).map_err(csv_error)?;
         }
-        writer.into_inner().map_err(|e| DatasetError::Io {
-            path: PathBuf::from(format!("<{}>", self.name)),
-            source: e.into_error(),
+        writer.flush().map_err(|source| DatasetError::Io {
+            path: path.to_owned(),
+            source,
         })
     }
 
-    /// Writes the dataset as CSV to `path`, atomically.
+    /// Writes the dataset as CSV to `path`, atomically, streaming the text to the file.
     pub fn write_csv(&self, path: &Path) -> Result<(), DatasetError> {
-        let bytes = self.to_csv_bytes()?;
-        crate::results::write_atomically(path, &bytes).map_err(|source| DatasetError::Io {
-            path: path.to_owned(),
-            source,
+        crate::results::write_atomically_with(path, |file| {
+            self.write_csv_to(file, path)
+                .map_err(CsvWriteError::Dataset)
+        })
+        .map_err(|e| match e {
+            CsvWriteError::Dataset(e) => e,
+            CsvWriteError::Io(source) => DatasetError::Io {
+                path: path.to_owned(),
+                source,
+            },
         })
     }
 
@@ -511,7 +539,7 @@ impl Dataset {
                 };
                 let missing = field.is_empty();
                 match column {
-                    Values::Str(v) => v.push((!missing).then(|| field.to_owned())),
+                    Values::Str(v) => v.push((!missing).then_some(field)),
                     Values::Int(v) => v.push(if missing {
                         None
                     } else {

@@ -6,7 +6,7 @@
 //! key-value metadata, an ordered list. Nothing time-dependent is written, so identical datasets
 //! give identical bytes.
 
-use super::{Column, ColumnType, Dataset, DatasetError, Values};
+use super::{Column, ColumnType, Dataset, DatasetError, Strings, Values};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -54,7 +54,7 @@ pub fn to_parquet_bytes(dataset: &Dataset) -> Result<Vec<u8>, DatasetError> {
         .iter()
         .map(|c| -> ArrayRef {
             match &c.values {
-                Values::Str(v) => Arc::new(v.iter().map(Option::as_deref).collect::<StringArray>()),
+                Values::Str(v) => Arc::new(v.iter().collect::<StringArray>()),
                 Values::Int(v) => Arc::new(v.iter().copied().collect::<Int64Array>()),
                 Values::Float(v) => Arc::new(v.iter().copied().collect::<Float64Array>()),
             }
@@ -116,7 +116,7 @@ pub fn read_parquet(path: &Path) -> Result<Dataset, DatasetError> {
         .fields()
         .iter()
         .map(|f| match f.data_type() {
-            DataType::Utf8 => Ok(Values::Str(Vec::new())),
+            DataType::Utf8 => Ok(Values::Str(Strings::new())),
             DataType::Int64 => Ok(Values::Int(Vec::new())),
             DataType::Float64 => Ok(Values::Float(Vec::new())),
             other => Err(parquet_error(
@@ -136,7 +136,9 @@ pub fn read_parquet(path: &Path) -> Result<Dataset, DatasetError> {
                         .as_any()
                         .downcast_ref::<StringArray>()
                         .ok_or_else(wrong)?;
-                    v.extend((0..a.len()).map(|i| a.is_valid(i).then(|| a.value(i).to_owned())));
+                    for i in 0..a.len() {
+                        v.push(a.is_valid(i).then(|| a.value(i)));
+                    }
                 }
                 Values::Int(v) => {
                     let a = array

@@ -154,7 +154,7 @@ fn subject(id: u64, arm: i64, death_day: Option<i64>) -> SubjectRecord {
 
 fn str_at(d: &Dataset, column: &str, row: usize) -> Option<String> {
     match &d.column(column).unwrap().values {
-        Values::Str(v) => v[row].clone(),
+        Values::Str(v) => v.get(row).map(str::to_owned),
         other => panic!("{column} is {:?}", other.kind()),
     }
 }
