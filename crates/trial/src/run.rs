@@ -246,13 +246,19 @@ pub fn simulate_and_summarise(
     progress: &(dyn Fn() + Sync),
     folder: &ResultsFolder,
 ) -> Result<(TrialOutput, Summary), TrialError> {
-    let (patients, screening, allocation_scheme) = simulate_patients(protocol, shard, progress)?;
+    // The plasma supply campaigns depend on the protocol only: simulated beside the patients.
+    let (supply_campaigns, simulated) = rayon::join(
+        || crate::supply::campaigns(protocol),
+        || simulate_patients(protocol, shard, progress),
+    );
+    let (patients, screening, allocation_scheme) = simulated?;
     let (datasets, summary) = build_datasets(protocol, patients, Some(folder), |t| {
         summary::summarise(
             &SummaryInputs {
                 protocol,
                 screening: &screening,
                 allocation_scheme: allocation_scheme.clone(),
+                supply_campaigns,
             },
             t.outcomes,
             t.adsl,
@@ -639,6 +645,7 @@ pub fn summarise(
             protocol,
             screening,
             allocation_scheme: allocation_scheme.to_owned(),
+            supply_campaigns: None,
         },
         &datasets.outcomes,
         &datasets.adsl,

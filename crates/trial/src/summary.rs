@@ -751,6 +751,9 @@ pub struct SummaryInputs<'a> {
     pub screening: &'a Screening,
     /// Allocation scheme used, in words.
     pub allocation_scheme: String,
+    /// The plasma supply campaigns when already simulated ([`crate::supply::campaigns`]);
+    /// `None`: simulated here when the protocol has a plasma arm.
+    pub supply_campaigns: Option<Vec<crate::supply::RegimenSupply>>,
 }
 
 /// Per arm (0-based), randomized patients lost to follow-up (ADSL `DCSREAS`) whose primary
@@ -897,7 +900,10 @@ pub fn summarise(
         subgroups: crate::subgroups::subgroups(p, outcomes, adsl),
         safety,
         replicates: None,
-        supply: crate::supply::summary(p, adsl),
+        supply: match &inputs.supply_campaigns {
+            Some(campaigns) => crate::supply::summary_with(campaigns.clone(), adsl),
+            None => crate::supply::summary(p, adsl),
+        },
     }
 }
 

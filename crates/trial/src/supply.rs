@@ -158,6 +158,32 @@ pub struct Spread {
 /// The supply summary of a protocol with a plasma arm (`None` without one); regimens whose plan
 /// is infeasible are left out. `adsl` gives the delivered doses (PLNABDOS).
 pub fn summary(protocol: &protocol::Protocol, adsl: &Dataset) -> Option<SupplySummary> {
+    summary_with(campaigns(protocol)?, adsl)
+}
+
+/// The supply summary from campaigns already simulated by [`campaigns`] (they depend on the
+/// protocol only, so a run simulates them while it simulates the patients).
+pub fn summary_with(regimens: Vec<RegimenSupply>, adsl: &Dataset) -> Option<SupplySummary> {
+    let mut doses: Vec<f64> = match adsl.column("PLNABDOS").map(|c| &c.values) {
+        Some(Values::Float(v)) => v.iter().flatten().copied().filter(|&d| d > 0.0).collect(),
+        _ => Vec::new(),
+    };
+    doses.sort_by(f64::total_cmp);
+    let delivered_id50_ml = (!doses.is_empty()).then(|| Spread {
+        n: doses.len() as u64,
+        median: quantile(&doses, 0.5),
+        q1: quantile(&doses, 0.25),
+        q3: quantile(&doses, 0.75),
+    });
+    Some(SupplySummary {
+        regimens,
+        delivered_id50_ml,
+    })
+}
+
+/// The simulated collection campaigns of each plasma regimen of the protocol (`None` without
+/// a plasma arm); regimens whose plan is infeasible are left out.
+pub fn campaigns(protocol: &protocol::Protocol) -> Option<Vec<RegimenSupply>> {
     if !has_plasma(protocol) {
         return None;
     }
@@ -189,21 +215,7 @@ pub fn summary(protocol: &protocol::Protocol, adsl: &Dataset) -> Option<SupplySu
             })
         })
         .collect();
-    let mut doses: Vec<f64> = match adsl.column("PLNABDOS").map(|c| &c.values) {
-        Some(Values::Float(v)) => v.iter().flatten().copied().filter(|&d| d > 0.0).collect(),
-        _ => Vec::new(),
-    };
-    doses.sort_by(f64::total_cmp);
-    let delivered_id50_ml = (!doses.is_empty()).then(|| Spread {
-        n: doses.len() as u64,
-        median: quantile(&doses, 0.5),
-        q1: quantile(&doses, 0.25),
-        q3: quantile(&doses, 0.75),
-    });
-    Some(SupplySummary {
-        regimens,
-        delivered_id50_ml,
-    })
+    Some(regimens)
 }
 
 #[cfg(test)]

@@ -269,10 +269,11 @@ struct Columns<'s> {
 }
 
 impl<'s> Columns<'s> {
-    fn new(name: &'s str, spec: &'s [Spec]) -> Self {
+    /// Empty columns with room for `rows` rows.
+    fn new(name: &'s str, spec: &'s [Spec], rows: usize) -> Self {
         let values = spec
             .iter()
-            .map(|&(_, _, kind)| Values::empty(kind))
+            .map(|&(_, _, kind)| Values::with_capacity(kind, rows))
             .collect();
         Self { name, spec, values }
     }
@@ -311,7 +312,7 @@ fn build(
     spec: &[Spec],
     rows: Vec<Vec<Cell<'_>>>,
 ) -> Result<Dataset, DatasetError> {
-    let mut columns = Columns::new(name, spec);
+    let mut columns = Columns::new(name, spec, rows.len());
     for row in rows {
         columns.push(row);
     }
@@ -710,7 +711,8 @@ fn bds<'a>(
     const SUBJECTS_PER_BLOCK: usize = 1024;
     let groups: Vec<_> = groups.into_iter().collect();
     let spec = with_adsl(BDS_OWN);
-    let mut columns = Columns::new(name, &spec);
+    let rows = groups.iter().map(|(_, (_, o))| o.len()).sum();
+    let mut columns = Columns::new(name, &spec, rows);
     for block in groups.chunks(SUBJECTS_PER_BLOCK) {
         let per_subject: Vec<Vec<Vec<Cell>>> = block
             .par_iter()

@@ -124,6 +124,52 @@ pub enum DatasetError {
     },
 }
 
+/// Encodes single CSV fields exactly as `csv::Writer` (newline terminator) writes them.
+struct FieldEncoder;
+
+impl FieldEncoder {
+    fn new() -> Self {
+        Self
+    }
+
+    /// The field text of `value`. An empty value is an empty field, except in a dataset of
+    /// one column (`lone`), where csv::Writer quotes it.
+    fn encode(&mut self, value: &str, lone: bool) -> Result<Vec<u8>, csv::Error> {
+        // Text without a delimiter, quote or line-break byte is written as it is (csv quotes
+        // \r too, which a reader takes for a terminator).
+        let plain = !value
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+        if plain && !(value.is_empty() && lone) {
+            return Ok(value.as_bytes().to_vec());
+        }
+        // Otherwise csv::Writer encodes it, as a one-field record whose terminator is removed.
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        writer.write_record([value])?;
+        let mut bytes = writer
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?;
+        bytes.pop();
+        Ok(bytes)
+    }
+}
+
+/// Writes fields separated by commas, then a newline.
+fn write_record<'a, W: std::io::Write>(
+    out: &mut W,
+    fields: impl Iterator<Item = &'a [u8]>,
+) -> std::io::Result<()> {
+    for (k, field) in fields.enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(field)?;
+    }
+    out.write_all(b"\n")
+}
+
 /// Failure of a streamed CSV write: encoding the dataset, or the file itself.
 enum CsvWriteError {
     Dataset(DatasetError),
@@ -182,6 +228,15 @@ impl Values {
         }
     }
 
+    /// Empty values of a type with room for `rows` values.
+    fn with_capacity(kind: ColumnType, rows: usize) -> Self {
+        match kind {
+            ColumnType::Str => Values::Str(Strings::with_capacity(rows)),
+            ColumnType::Int => Values::Int(Vec::with_capacity(rows)),
+            ColumnType::Float => Values::Float(Vec::with_capacity(rows)),
+        }
+    }
+
     /// Empty values of a type.
     fn empty(kind: ColumnType) -> Self {
         match kind {
@@ -208,33 +263,6 @@ impl Values {
             (Values::Float(a), Values::Float(b)) => a.extend(b.iter().copied()),
             _ => unreachable!("schemas were compared before extending"),
         }
-    }
-
-    /// Writes the value at `row` as one CSV field (empty when missing), formatting numbers
-    /// into `buffer` (`Display`: integers in decimal, floats as the shortest decimal that parses
-    /// back to the same bits).
-    fn write_csv_field<W: std::io::Write>(
-        &self,
-        row: usize,
-        buffer: &mut String,
-        writer: &mut csv::Writer<W>,
-    ) -> csv::Result<()> {
-        use std::fmt::Write as _;
-        buffer.clear();
-        match self {
-            Values::Str(v) => return writer.write_field(v.get(row).unwrap_or("")),
-            Values::Int(v) => {
-                if let Some(x) = v[row] {
-                    let _ = write!(buffer, "{x}");
-                }
-            }
-            Values::Float(v) => {
-                if let Some(x) = v[row] {
-                    let _ = write!(buffer, "{x}");
-                }
-            }
-        }
-        writer.write_field(buffer.as_str())
     }
 }
 
@@ -425,32 +453,87 @@ impl Dataset {
     }
 
     /// Writes the CSV text to `out` (`path` names it in errors).
-    fn write_csv_to<W: std::io::Write>(&self, out: W, path: &Path) -> Result<(), DatasetError> {
+    ///
+    /// The text is what `csv::Writer` writes (header, then one record per row, `\n` after each,
+    /// fields quoted only where needed), but each distinct string is encoded once and numbers
+    /// are formatted straight into the output: this loop runs once per cell of every dataset,
+    /// millions for a large trial. A test compares it with `csv::Writer` on awkward text.
+    fn write_csv_to<W: std::io::Write>(&self, mut out: W, path: &Path) -> Result<(), DatasetError> {
+        let io_error = |source| DatasetError::Io {
+            path: path.to_owned(),
+            source,
+        };
         let csv_error = |source| DatasetError::Csv {
             path: path.to_owned(),
             source,
         };
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out);
-        writer
-            .write_record(self.columns.iter().map(|c| c.name.as_str()))
+        let lone_column = self.columns.len() == 1;
+        let mut encoder = FieldEncoder::new();
+        let header: Vec<Vec<u8>> = self
+            .columns
+            .iter()
+            .map(|c| encoder.encode(&c.name, lone_column))
+            .collect::<Result<_, _>>()
             .map_err(csv_error)?;
-        // Fields are written from the columns without an owned copy per value (numbers are
-        // formatted into one reused buffer): this loop runs once per cell of every dataset.
-        let mut number = String::new();
-        for row in 0..self.rows {
-            for c in &self.columns {
-                c.values
-                    .write_csv_field(row, &mut number, &mut writer)
-                    .map_err(csv_error)?;
-            }
-            writer.write_record(None::<&[u8]>).map_err(csv_error)?;
+        write_record(&mut out, header.iter().map(Vec::as_slice)).map_err(io_error)?;
+        enum Cells<'a> {
+            Str(Vec<Vec<u8>>, &'a [Option<u32>]),
+            Int(&'a [Option<i64>]),
+            Float(&'a [Option<f64>]),
         }
-        writer.flush().map_err(|source| DatasetError::Io {
-            path: path.to_owned(),
-            source,
-        })
+        let cells: Vec<Cells> = self
+            .columns
+            .iter()
+            .map(|c| {
+                Ok(match &c.values {
+                    Values::Str(v) => Cells::Str(
+                        v.levels()
+                            .map(|l| encoder.encode(l, lone_column))
+                            .collect::<Result<_, _>>()?,
+                        v.codes(),
+                    ),
+                    Values::Int(v) => Cells::Int(v),
+                    Values::Float(v) => Cells::Float(v),
+                })
+            })
+            .collect::<Result<_, csv::Error>>()
+            .map_err(csv_error)?;
+        // A missing value is an empty field (quoted when it is a record's only field, as
+        // csv::Writer does, so that the record is not an empty line).
+        let missing: &[u8] = if lone_column { b"\"\"" } else { b"" };
+        let mut integer = itoa::Buffer::new();
+        let mut float = String::new();
+        let mut write = |out: &mut W| -> std::io::Result<()> {
+            use std::fmt::Write as _;
+            for row in 0..self.rows {
+                for (k, c) in cells.iter().enumerate() {
+                    if k > 0 {
+                        out.write_all(b",")?;
+                    }
+                    match c {
+                        Cells::Str(fields, codes) => match codes[row] {
+                            Some(code) => out.write_all(&fields[code as usize])?,
+                            None => out.write_all(missing)?,
+                        },
+                        Cells::Int(v) => match v[row] {
+                            Some(x) => out.write_all(integer.format(x).as_bytes())?,
+                            None => out.write_all(missing)?,
+                        },
+                        Cells::Float(v) => match v[row] {
+                            Some(x) => {
+                                float.clear();
+                                let _ = write!(float, "{x}");
+                                out.write_all(float.as_bytes())?;
+                            }
+                            None => out.write_all(missing)?,
+                        },
+                    }
+                }
+                out.write_all(b"\n")?;
+            }
+            out.flush()
+        };
+        write(&mut out).map_err(io_error)
     }
 
     /// Writes the dataset as CSV to `path`, atomically, streaming the text to the file.

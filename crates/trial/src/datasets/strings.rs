@@ -44,6 +44,14 @@ impl Strings {
         Self::default()
     }
 
+    /// No values, with room for `rows` of them.
+    pub fn with_capacity(rows: usize) -> Self {
+        Self {
+            codes: Vec::with_capacity(rows),
+            ..Self::default()
+        }
+    }
+
     /// Number of values (rows).
     pub fn len(&self) -> usize {
         self.codes.len()
@@ -77,6 +85,16 @@ impl Strings {
             None => self.levels.insert_full(value.into()).0,
         };
         u32::try_from(index).expect("fewer than 2^32 distinct strings in a column")
+    }
+
+    /// The distinct values, in order of first appearance (a row's code indexes them).
+    pub(crate) fn levels(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.levels.iter().map(AsRef::as_ref)
+    }
+
+    /// Per row, the index of its value in [`Strings::levels`] (`None`: missing).
+    pub(crate) fn codes(&self) -> &[Option<u32>] {
+        &self.codes
     }
 
     /// The value at `row` (`None`: missing); panics when `row` is out of range, like a slice.

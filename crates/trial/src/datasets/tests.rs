@@ -496,3 +496,125 @@ fn merging_shards_with_different_schemas_is_an_error() {
         Err(DatasetError::SchemaMismatch { shard: 1, .. })
     ));
 }
+
+/// The CSV text as `csv::Writer` writes it, field by field (the reference for the dataset's
+/// own writer, which encodes each distinct string once).
+fn csv_writer_reference(d: &Dataset) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(d.columns().iter().map(|c| c.name.as_str()))
+        .unwrap();
+    for row in 0..d.rows() {
+        for c in d.columns() {
+            let text = match &c.values {
+                Values::Str(v) => v.get(row).unwrap_or("").to_owned(),
+                Values::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+                Values::Float(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            };
+            w.write_field(text).unwrap();
+        }
+        w.write_record(None::<&[u8]>).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+#[test]
+fn csv_text_is_what_csv_writer_writes() {
+    let awkward = [
+        Some(""),
+        None,
+        Some("plain"),
+        Some("comma, inside"),
+        Some("\"quoted\""),
+        Some("line\nbreak"),
+        Some("carriage\rreturn"),
+        Some(" leading and trailing "),
+        Some("#hash"),
+        Some("ünïcödé, ∑"),
+        Some("plain"),
+    ];
+    let n = awkward.len();
+    let d = Dataset::new(
+        "AWK",
+        "Awkward text",
+        vec![
+            Column::str(
+                "TEXT",
+                "Text",
+                awkward.iter().map(|s| s.map(str::to_owned)).collect(),
+            ),
+            Column::int(
+                "N",
+                "Integers",
+                (0..n as i64)
+                    .map(|i| (i != 3).then_some(i * -7_000_000_000))
+                    .collect(),
+            ),
+            Column::float(
+                "X",
+                "Floats",
+                [
+                    0.1,
+                    -0.0,
+                    1e21,
+                    1e-7,
+                    f64::NAN,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    123.456,
+                    5e-324,
+                    f64::MAX,
+                    2.0,
+                ]
+                .iter()
+                .map(|&x| Some(x))
+                .collect(),
+            ),
+            Column::str("EMPTY", "Always missing", vec![None; n]),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(d.to_csv_bytes().unwrap()).unwrap(),
+        String::from_utf8(csv_writer_reference(&d)).unwrap()
+    );
+    // One column: csv::Writer quotes an empty field so that the record is not a blank line.
+    let lone = Dataset::new(
+        "ONE",
+        "One column",
+        vec![Column::str(
+            "A",
+            "A",
+            vec![None, Some(String::new()), Some("x".into())],
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        lone.to_csv_bytes().unwrap(),
+        csv_writer_reference(&lone),
+        "{}",
+        String::from_utf8_lossy(&lone.to_csv_bytes().unwrap())
+    );
+    assert_eq!(lone.to_csv_bytes().unwrap(), b"A\n\"\"\n\"\"\nx\n");
+}
+
+proptest::proptest! {
+    #[test]
+    fn csv_text_matches_csv_writer_on_any_text(
+        texts in proptest::collection::vec(proptest::option::of(".{0,12}"), 1..20),
+        numbers in proptest::collection::vec(proptest::num::f64::ANY, 20),
+    ) {
+        let n = texts.len();
+        let d = Dataset::new(
+            "PROP",
+            "Any text",
+            vec![
+                Column::str("T", "Text", texts),
+                Column::float("X", "Floats", numbers[..n].iter().map(|&x| Some(x)).collect()),
+            ],
+        )
+        .unwrap();
+        proptest::prop_assert_eq!(d.to_csv_bytes().unwrap(), csv_writer_reference(&d));
+    }
+}
