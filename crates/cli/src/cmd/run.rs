@@ -122,7 +122,15 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let folder = ResultsFolder::create(&out)
         .map_err(|e| CliError::failure(miette::miette!("{}: cannot create: {e}", out.display())))?;
     let bar = progress_bar(total, args.quiet);
-    let tick = || bar.inc(1);
+    // The bar appears once the run has lasted a second (a short run shows none).
+    let shown = std::sync::Once::new();
+    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let tick = || {
+        bar.inc(1);
+        if show_bar && started.elapsed() >= PROGRESS_AFTER {
+            shown.call_once(|| bar.set_draw_target(ProgressDrawTarget::stderr()));
+        }
+    };
     let (output, summary) = pool.install(|| -> Result<_, CliError> {
         let (output, mut summary) =
             trial::run::simulate_and_summarise(&protocol, shard, &tick, &folder)
@@ -175,12 +183,16 @@ fn resolved_protocol(text: &str, seed: Option<u64>) -> String {
     out
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal or with `--quiet`.
+/// How long a run goes before its progress bar appears.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A progress bar, drawn nowhere until the run has lasted [`PROGRESS_AFTER`] (then on
+/// stderr, unless stderr is not a terminal or with `--quiet`).
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     if let Ok(style) =
         ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} patients ({eta})")
     {
