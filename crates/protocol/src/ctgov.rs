@@ -532,6 +532,22 @@ fn guess_measure(measure: &str) -> Option<(&'static str, &'static str)> {
     let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
     let timed = has(&["time to", "survival", "duration"]);
     let event = |name| Some((name, if timed { "time_to_event" } else { "binary" }));
+    // Free-days outcomes first: their text often says how deaths count ("0 if died").
+    if has(&[
+        "ventilator-free",
+        "ventilator free",
+        "ventilation-free",
+        "ventilation free",
+    ]) {
+        return Some(("ventilator_free_days", "continuous"));
+    }
+    if has(&[
+        "organ support-free",
+        "organ support free",
+        "organ-support-free",
+    ]) {
+        return Some(("organ_support_free_days", "ordinal"));
+    }
     if has(&["mortality", "death", "survival", "died"]) {
         return event("death");
     }
@@ -1256,6 +1272,32 @@ mod tests {
         );
         assert_eq!(time_frame_days("4 weeks"), Some(28));
         assert_eq!(time_frame_days("through study completion"), None);
+    }
+
+    #[test]
+    fn outcome_texts_map_to_measures() {
+        let cases = [
+            ("All-cause mortality", Some(("death", "binary"))),
+            ("Time to death", Some(("death", "time_to_event"))),
+            (
+                "Ventilator-free days (patients who died count 0)",
+                Some(("ventilator_free_days", "continuous")),
+            ),
+            (
+                "Organ support-free days (death = -1)",
+                Some(("organ_support_free_days", "ordinal")),
+            ),
+            (
+                "Days alive and ventilation free",
+                Some(("ventilator_free_days", "continuous")),
+            ),
+            ("Hospital discharge", Some(("discharge", "binary"))),
+            ("WHO ordinal scale", Some(("who_score", "ordinal"))),
+            ("Quality of life", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(guess_measure(text), expected, "{text}");
+        }
     }
 
     #[test]
