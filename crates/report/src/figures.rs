@@ -549,23 +549,13 @@ fn forest_legend(twins: bool) -> Vec<(String, &'static str)> {
 
 fn forest_figure(measure: &str, subgroups: &[&Subgroup]) -> String {
     let ratio = is_ratio(measure);
-    let finite: Vec<f64> = subgroups
-        .iter()
-        .flat_map(|s| {
-            let ci = s.ci.unwrap_or([None, None]);
-            [s.estimate, ci[0], ci[1], s.twin_estimate]
-        })
-        .flatten()
-        .filter(|x| x.is_finite() && (!ratio || *x > 0.0))
-        .collect();
-    let null = if ratio { 1.0 } else { 0.0 };
-    let lo = finite.iter().copied().fold(null, f64::min);
-    let hi = finite.iter().copied().fold(null, f64::max);
-    let x = if ratio {
-        Axis::log(lo, hi, &measure_text(measure))
-    } else {
-        Axis::linear(lo, hi, &measure_text(measure))
-    };
+    let values = subgroups.iter().flat_map(|s| {
+        let ci = s.ci.unwrap_or([None, None]);
+        [s.estimate, ci[0], ci[1], s.twin_estimate]
+            .into_iter()
+            .flatten()
+    });
+    let (x, null) = svg::forest_axis(values, ratio, &measure_text(measure));
     /// Row height, left label column and right value column, px.
     const ROW: f64 = 22.0;
     const LABELS: f64 = 330.0;

@@ -295,6 +295,23 @@ pub fn forest_frame(x: Axis, rows: usize, row_height: f64, left: f64, right: f64
     frame
 }
 
+/// The x axis of a forest plot over `values` and the null value (1 for a ratio, on a log scale;
+/// 0 otherwise), which the axis always spans; values that are not finite, or not positive on a
+/// ratio scale, are left out. Returns the axis and the null value.
+pub fn forest_axis(values: impl IntoIterator<Item = f64>, ratio: bool, title: &str) -> (Axis, f64) {
+    let null: f64 = if ratio { 1.0 } else { 0.0 };
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|x| x.is_finite() && (!ratio || *x > 0.0))
+        .fold((null, null), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let axis = if ratio {
+        Axis::log(lo, hi, title)
+    } else {
+        Axis::linear(lo, hi, title)
+    };
+    (axis, null)
+}
+
 /// The dashed vertical line of a forest plot at the null value (`null` on the x axis).
 pub fn null_line(frame: &Frame, null: f64) -> String {
     path(

@@ -4,7 +4,7 @@
 //! differences are drawn in a second panel on a linear axis.
 
 use report::html::fixed;
-use report::svg::{Axis, Frame, forest_frame, null_line, path, rect, text};
+use report::svg::{Axis, Frame, forest_axis, forest_frame, null_line, path, rect, text};
 
 use crate::ReplicaResult;
 use protocol::validation::CiKind;
@@ -28,33 +28,22 @@ fn is_ratio(measure: &str) -> bool {
 
 /// One panel (a nested `<svg>`) for `rows`, all on one scale.
 fn panel(rows: &[&ReplicaResult], ratio: bool) -> (String, f64) {
-    let values: Vec<f64> = rows
-        .iter()
-        .flat_map(|r| {
-            [
-                r.published,
-                r.ci[0],
-                r.ci[1],
-                r.simulated,
-                r.mc_ci[0],
-                r.mc_ci[1],
-            ]
-        })
-        .filter(|x| x.is_finite() && (!ratio || *x > 0.0))
-        .collect();
-    let null = if ratio { 1.0 } else { 0.0 };
-    let lo = values.iter().copied().fold(null, f64::min);
-    let hi = values.iter().copied().fold(null, f64::max);
+    let values = rows.iter().flat_map(|r| {
+        [
+            r.published,
+            r.ci[0],
+            r.ci[1],
+            r.simulated,
+            r.mc_ci[0],
+            r.mc_ci[1],
+        ]
+    });
     let title = if ratio {
         "ratio (log scale)"
     } else {
         "proportion or difference"
     };
-    let x = if ratio {
-        Axis::log(lo, hi, title)
-    } else {
-        Axis::linear(lo, hi, title)
-    };
+    let (x, null) = forest_axis(values, ratio, title);
     let frame = forest_frame(x, rows.len(), ROW, LABELS, NUMBERS);
     let mut s = frame.open(&format!("Replicas: simulated vs published, {title}"));
     let top = frame.top;
