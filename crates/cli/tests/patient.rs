@@ -275,6 +275,22 @@ fn plot_marks_dose_days() {
 
 /// Peng 2020 (TRIALS.md §8) replayed with `--case-report`: plasma on day 10, MSCs on days 12,
 /// 15, 18 (days since onset).
+/// `patient` arguments for the case-report patient without its regimen (the deviations of
+/// `model::presets::case_report_params` spelled out), 28 days, as JSON.
+const CASE_REPORT_PATIENT_28_DAYS: &[&str] = &[
+    "patient",
+    "--days",
+    "28",
+    "--format",
+    "json",
+    "--set",
+    "rho_b=0.1",
+    "--set",
+    "pi_n=2",
+    "--set",
+    "rho_x=0.7",
+];
+
 #[test]
 fn case_report_replay() {
     const CP: usize = 10;
@@ -288,23 +304,18 @@ fn case_report_replay() {
         "json",
     ]);
     // The same patient and regimen without the plasma (the case-report deviations spelled out).
-    let without_cp = json_of(&[
-        "patient",
-        "--days",
-        "28",
-        "--format",
-        "json",
-        "--set",
-        "rho_b=0.1",
-        "--set",
-        "pi_n=2",
-        "--set",
-        "rho_x=0.7",
-        "--give",
-        "case_report_2020@7",
-        "--give",
-        "msc@12:dose=1e6,infusions=3,interval=3,source=umbilical_cord,viability=0.9",
-    ]);
+    let without_cp = json_of(
+        &[
+            CASE_REPORT_PATIENT_28_DAYS,
+            &[
+                "--give",
+                "case_report_2020@7",
+                "--give",
+                "msc@12:dose=1e6,infusions=3,interval=3,source=umbilical_cord,viability=0.9",
+            ],
+        ]
+        .concat(),
+    );
     let lymph = column(&replay, "lymphocytes_1e9_l");
     let injury = column(&replay, "lung_injury");
     let pf = column(&replay, "pf_ratio");
@@ -336,19 +347,7 @@ fn case_report_replay() {
 fn case_report_other_explanations_do_not_normalise_in_four_days() {
     const CP: usize = 10;
     let first_normal = |gives: &[&str]| {
-        let mut args = vec![
-            "patient",
-            "--days",
-            "28",
-            "--format",
-            "json",
-            "--set",
-            "rho_b=0.1",
-            "--set",
-            "pi_n=2",
-            "--set",
-            "rho_x=0.7",
-        ];
+        let mut args = CASE_REPORT_PATIENT_28_DAYS.to_vec();
         for g in gives {
             args.extend(["--give", g]);
         }

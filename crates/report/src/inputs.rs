@@ -227,7 +227,7 @@ pub struct Inputs {
 impl Inputs {
     /// Reads every input of `folder` (none is required).
     pub fn read(folder: &Path) -> Self {
-        // The two large by-day datasets are parsed side by side, beside everything else.
+        // The two large by-day datasets are parsed side by side: ADCPS on a second thread.
         let (adcps, adlb) = std::thread::scope(|scope| {
             let adcps = scope.spawn(|| read_large_table(folder, "adcps", ADCPS_COLUMNS));
             let adlb = read_large_table(folder, "adlb", ADLB_COLUMNS);

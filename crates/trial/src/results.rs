@@ -21,10 +21,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Like [`write_atomically`], with the content streamed by `write` into a buffered writer on
 /// the temporary file (a large dataset is never held whole in memory as text).
-pub fn write_atomically_with<E: From<std::io::Error>>(
+pub fn write_atomically_with(
     path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), E>,
-) -> Result<(), E> {
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     /// Write buffer of the temporary file.
     const BUFFER_BYTES: usize = 1 << 20;
     let folder = match path.parent() {
@@ -42,8 +42,7 @@ pub fn write_atomically_with<E: From<std::io::Error>>(
         write(&mut writer)?;
         let file = writer.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&temporary, path)?;
-        Ok(())
+        std::fs::rename(&temporary, path)
     })();
     if result.is_err() {
         // Best effort: do not leave the temporary file behind; the original error is reported.

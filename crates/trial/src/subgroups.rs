@@ -100,12 +100,8 @@ fn select(outcomes: &Dataset, keep: impl Fn(&str) -> bool) -> Dataset {
     let mask: Vec<bool> = (0..outcomes.rows())
         .map(|i| ids.get(i).copied().flatten().is_some_and(&keep))
         .collect();
-    fn pick<T: Clone>(v: &[T], mask: &[bool]) -> Vec<T> {
-        v.iter()
-            .zip(mask)
-            .filter(|(_, k)| **k)
-            .map(|(x, _)| x.clone())
-            .collect()
+    fn pick<T, C: FromIterator<T>>(v: impl Iterator<Item = T>, mask: &[bool]) -> C {
+        v.zip(mask).filter(|(_, k)| **k).map(|(x, _)| x).collect()
     }
     let columns = outcomes
         .columns()
@@ -114,13 +110,9 @@ fn select(outcomes: &Dataset, keep: impl Fn(&str) -> bool) -> Dataset {
             name: c.name.clone(),
             label: c.label.clone(),
             values: match &c.values {
-                Values::Str(v) => Values::Str(
-                    pick(&v.iter().collect::<Vec<_>>(), &mask)
-                        .into_iter()
-                        .collect(),
-                ),
-                Values::Int(v) => Values::Int(pick(v, &mask)),
-                Values::Float(v) => Values::Float(pick(v, &mask)),
+                Values::Str(v) => Values::Str(pick(v.iter(), &mask)),
+                Values::Int(v) => Values::Int(pick(v.iter().copied(), &mask)),
+                Values::Float(v) => Values::Float(pick(v.iter().copied(), &mask)),
             },
         })
         .collect();

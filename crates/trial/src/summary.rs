@@ -860,7 +860,7 @@ pub fn summarise(
                 .to_owned(),
         );
         entry.1 += 1;
-        entry.2 += u64::from(ser.get(i).and_then(|s| s.as_deref()) == Some("Y"));
+        entry.2 += u64::from(ser.get(i).copied().flatten() == Some("Y"));
     }
     let safety = safety
         .into_iter()
@@ -901,7 +901,7 @@ pub fn summarise(
         safety,
         replicates: None,
         supply: match &inputs.supply_campaigns {
-            Some(campaigns) => crate::supply::summary_with(campaigns.clone(), adsl),
+            Some(campaigns) => Some(crate::supply::summary_with(campaigns.clone(), adsl)),
             None => crate::supply::summary(p, adsl),
         },
     }

@@ -158,12 +158,12 @@ pub struct Spread {
 /// The supply summary of a protocol with a plasma arm (`None` without one); regimens whose plan
 /// is infeasible are left out. `adsl` gives the delivered doses (PLNABDOS).
 pub fn summary(protocol: &protocol::Protocol, adsl: &Dataset) -> Option<SupplySummary> {
-    summary_with(campaigns(protocol)?, adsl)
+    Some(summary_with(campaigns(protocol)?, adsl))
 }
 
 /// The supply summary from campaigns already simulated by [`campaigns`] (they depend on the
 /// protocol only, so a run simulates them while it simulates the patients).
-pub fn summary_with(regimens: Vec<RegimenSupply>, adsl: &Dataset) -> Option<SupplySummary> {
+pub fn summary_with(regimens: Vec<RegimenSupply>, adsl: &Dataset) -> SupplySummary {
     let mut doses: Vec<f64> = match adsl.column("PLNABDOS").map(|c| &c.values) {
         Some(Values::Float(v)) => v.iter().flatten().copied().filter(|&d| d > 0.0).collect(),
         _ => Vec::new(),
@@ -175,10 +175,10 @@ pub fn summary_with(regimens: Vec<RegimenSupply>, adsl: &Dataset) -> Option<Supp
         q1: quantile(&doses, 0.25),
         q3: quantile(&doses, 0.75),
     });
-    Some(SupplySummary {
+    SupplySummary {
         regimens,
         delivered_id50_ml,
-    })
+    }
 }
 
 /// The simulated collection campaigns of each plasma regimen of the protocol (`None` without

@@ -121,13 +121,14 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let total = u64::from(protocol.simulation.patients).div_ceil(shard.count()) * replicates;
     let folder = ResultsFolder::create(&out)
         .map_err(|e| CliError::failure(miette::miette!("{}: cannot create: {e}", out.display())))?;
-    let bar = progress_bar(total, args.quiet);
-    // The bar appears once the run has lasted a second (a short run shows none).
+    let bar = progress_bar(total);
+    // The bar appears on stderr once the run has lasted a second (a short run shows none),
+    // unless stderr is not a terminal or with `--quiet`.
     let shown = std::sync::Once::new();
-    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let visible = !args.quiet && std::io::stderr().is_terminal();
     let tick = || {
         bar.inc(1);
-        if show_bar && started.elapsed() >= PROGRESS_AFTER {
+        if visible && started.elapsed() >= PROGRESS_AFTER {
             shown.call_once(|| bar.set_draw_target(ProgressDrawTarget::stderr()));
         }
     };
@@ -186,12 +187,8 @@ fn resolved_protocol(text: &str, seed: Option<u64>) -> String {
 /// How long a run goes before its progress bar appears.
 const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// A progress bar, drawn nowhere until the run has lasted [`PROGRESS_AFTER`] (then on
-/// stderr, unless stderr is not a terminal or with `--quiet`).
-fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
+/// A progress bar drawn nowhere (the run gives it a target after [`PROGRESS_AFTER`]).
+fn progress_bar(total: u64) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     if let Ok(style) =
         ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} patients ({eta})")

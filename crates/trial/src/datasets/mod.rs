@@ -124,61 +124,88 @@ pub enum DatasetError {
     },
 }
 
-/// Encodes single CSV fields exactly as `csv::Writer` (newline terminator) writes them.
-struct FieldEncoder;
-
-impl FieldEncoder {
-    fn new() -> Self {
-        Self
+/// The CSV field of `value`, exactly as `csv::Writer` (newline terminator) writes it. An empty
+/// value is an empty field, except in a dataset of one column (`lone`), where csv::Writer quotes
+/// it so that the record is not a blank line.
+fn csv_field(value: &str, lone: bool) -> Result<Vec<u8>, csv::Error> {
+    // Text without a delimiter, quote or line-break byte is written as it is (csv quotes \r
+    // too, which a reader takes for a terminator).
+    let plain = !value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if plain && !(value.is_empty() && lone) {
+        return Ok(value.as_bytes().to_vec());
     }
+    // Otherwise csv::Writer encodes it, as a one-field record whose terminator is removed.
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer.write_record([value])?;
+    let mut bytes = writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    bytes.pop();
+    Ok(bytes)
+}
 
-    /// The field text of `value`. An empty value is an empty field, except in a dataset of
-    /// one column (`lone`), where csv::Writer quotes it.
-    fn encode(&mut self, value: &str, lone: bool) -> Result<Vec<u8>, csv::Error> {
-        // Text without a delimiter, quote or line-break byte is written as it is (csv quotes
-        // \r too, which a reader takes for a terminator).
-        let plain = !value
-            .bytes()
-            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
-        if plain && !(value.is_empty() && lone) {
-            return Ok(value.as_bytes().to_vec());
+/// One column as CSV: a string column's distinct values already encoded as fields.
+enum CsvCells<'a> {
+    Str(Vec<Vec<u8>>, &'a [Option<u32>]),
+    Int(&'a [Option<i64>]),
+    Float(&'a [Option<f64>]),
+}
+
+/// A dataset ready to be streamed as CSV: every field that may need quoting is encoded, so
+/// writing is plain output (see [`Dataset::csv_text`]).
+struct CsvText<'a> {
+    header: Vec<Vec<u8>>,
+    columns: Vec<CsvCells<'a>>,
+    rows: usize,
+    /// Text of a missing value.
+    missing: &'static [u8],
+}
+
+impl CsvText<'_> {
+    /// Writes the header, then one record per row, `\n` after each.
+    fn write<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        for (k, field) in self.header.iter().enumerate() {
+            if k > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(field)?;
         }
-        // Otherwise csv::Writer encodes it, as a one-field record whose terminator is removed.
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        writer.write_record([value])?;
-        let mut bytes = writer
-            .into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))?;
-        bytes.pop();
-        Ok(bytes)
-    }
-}
-
-/// Writes fields separated by commas, then a newline.
-fn write_record<'a, W: std::io::Write>(
-    out: &mut W,
-    fields: impl Iterator<Item = &'a [u8]>,
-) -> std::io::Result<()> {
-    for (k, field) in fields.enumerate() {
-        if k > 0 {
-            out.write_all(b",")?;
+        out.write_all(b"\n")?;
+        let mut integer = itoa::Buffer::new();
+        let mut float = String::new();
+        for row in 0..self.rows {
+            for (k, c) in self.columns.iter().enumerate() {
+                if k > 0 {
+                    out.write_all(b",")?;
+                }
+                match c {
+                    CsvCells::Str(fields, codes) => match codes[row] {
+                        Some(code) => out.write_all(&fields[code as usize])?,
+                        None => out.write_all(self.missing)?,
+                    },
+                    CsvCells::Int(v) => match v[row] {
+                        Some(x) => out.write_all(integer.format(x).as_bytes())?,
+                        None => out.write_all(self.missing)?,
+                    },
+                    // `Display`: the shortest decimal that parses back to the same bits.
+                    CsvCells::Float(v) => match v[row] {
+                        Some(x) => {
+                            float.clear();
+                            let _ = write!(float, "{x}");
+                            out.write_all(float.as_bytes())?;
+                        }
+                        None => out.write_all(self.missing)?,
+                    },
+                }
+            }
+            out.write_all(b"\n")?;
         }
-        out.write_all(field)?;
-    }
-    out.write_all(b"\n")
-}
-
-/// Failure of a streamed CSV write: encoding the dataset, or the file itself.
-enum CsvWriteError {
-    Dataset(DatasetError),
-    Io(std::io::Error),
-}
-
-impl From<std::io::Error> for CsvWriteError {
-    fn from(e: std::io::Error) -> Self {
-        CsvWriteError::Io(e)
+        out.flush()
     }
 }
 
@@ -447,107 +474,65 @@ impl Dataset {
 
     /// The CSV text of the dataset.
     pub fn to_csv_bytes(&self) -> Result<Vec<u8>, DatasetError> {
+        let path = PathBuf::from(format!("<{}>", self.name));
         let mut bytes = Vec::new();
-        self.write_csv_to(&mut bytes, Path::new(&format!("<{}>", self.name)))?;
+        self.csv_text(&path)?
+            .write(&mut bytes)
+            .map_err(|source| DatasetError::Io { path, source })?;
         Ok(bytes)
     }
 
-    /// Writes the CSV text to `out` (`path` names it in errors).
+    /// The dataset ready to be written as CSV (`path` names it in errors).
     ///
-    /// The text is what `csv::Writer` writes (header, then one record per row, `\n` after each,
-    /// fields quoted only where needed), but each distinct string is encoded once and numbers
-    /// are formatted straight into the output: this loop runs once per cell of every dataset,
-    /// millions for a large trial. A test compares it with `csv::Writer` on awkward text.
-    fn write_csv_to<W: std::io::Write>(&self, mut out: W, path: &Path) -> Result<(), DatasetError> {
-        let io_error = |source| DatasetError::Io {
-            path: path.to_owned(),
-            source,
-        };
+    /// The text is what `csv::Writer` writes (header, then one record per row, fields quoted
+    /// only where needed), but each distinct string is encoded once and numbers are formatted
+    /// straight into the output: writing runs once per cell of every dataset, millions for a
+    /// large trial. A property test compares it with `csv::Writer` on arbitrary text.
+    fn csv_text(&self, path: &Path) -> Result<CsvText<'_>, DatasetError> {
         let csv_error = |source| DatasetError::Csv {
             path: path.to_owned(),
             source,
         };
-        let lone_column = self.columns.len() == 1;
-        let mut encoder = FieldEncoder::new();
-        let header: Vec<Vec<u8>> = self
+        let lone = self.columns.len() == 1;
+        let header = self
             .columns
             .iter()
-            .map(|c| encoder.encode(&c.name, lone_column))
+            .map(|c| csv_field(&c.name, lone))
             .collect::<Result<_, _>>()
             .map_err(csv_error)?;
-        write_record(&mut out, header.iter().map(Vec::as_slice)).map_err(io_error)?;
-        enum Cells<'a> {
-            Str(Vec<Vec<u8>>, &'a [Option<u32>]),
-            Int(&'a [Option<i64>]),
-            Float(&'a [Option<f64>]),
-        }
-        let cells: Vec<Cells> = self
+        let columns = self
             .columns
             .iter()
             .map(|c| {
                 Ok(match &c.values {
-                    Values::Str(v) => Cells::Str(
+                    Values::Str(v) => CsvCells::Str(
                         v.levels()
-                            .map(|l| encoder.encode(l, lone_column))
+                            .map(|l| csv_field(l, lone))
                             .collect::<Result<_, _>>()?,
                         v.codes(),
                     ),
-                    Values::Int(v) => Cells::Int(v),
-                    Values::Float(v) => Cells::Float(v),
+                    Values::Int(v) => CsvCells::Int(v),
+                    Values::Float(v) => CsvCells::Float(v),
                 })
             })
             .collect::<Result<_, csv::Error>>()
             .map_err(csv_error)?;
-        // A missing value is an empty field (quoted when it is a record's only field, as
-        // csv::Writer does, so that the record is not an empty line).
-        let missing: &[u8] = if lone_column { b"\"\"" } else { b"" };
-        let mut integer = itoa::Buffer::new();
-        let mut float = String::new();
-        let mut write = |out: &mut W| -> std::io::Result<()> {
-            use std::fmt::Write as _;
-            for row in 0..self.rows {
-                for (k, c) in cells.iter().enumerate() {
-                    if k > 0 {
-                        out.write_all(b",")?;
-                    }
-                    match c {
-                        Cells::Str(fields, codes) => match codes[row] {
-                            Some(code) => out.write_all(&fields[code as usize])?,
-                            None => out.write_all(missing)?,
-                        },
-                        Cells::Int(v) => match v[row] {
-                            Some(x) => out.write_all(integer.format(x).as_bytes())?,
-                            None => out.write_all(missing)?,
-                        },
-                        Cells::Float(v) => match v[row] {
-                            Some(x) => {
-                                float.clear();
-                                let _ = write!(float, "{x}");
-                                out.write_all(float.as_bytes())?;
-                            }
-                            None => out.write_all(missing)?,
-                        },
-                    }
-                }
-                out.write_all(b"\n")?;
-            }
-            out.flush()
-        };
-        write(&mut out).map_err(io_error)
+        Ok(CsvText {
+            header,
+            columns,
+            rows: self.rows,
+            missing: if lone { b"\"\"" } else { b"" },
+        })
     }
 
     /// Writes the dataset as CSV to `path`, atomically, streaming the text to the file.
     pub fn write_csv(&self, path: &Path) -> Result<(), DatasetError> {
-        crate::results::write_atomically_with(path, |file| {
-            self.write_csv_to(file, path)
-                .map_err(CsvWriteError::Dataset)
-        })
-        .map_err(|e| match e {
-            CsvWriteError::Dataset(e) => e,
-            CsvWriteError::Io(source) => DatasetError::Io {
+        let text = self.csv_text(path)?;
+        crate::results::write_atomically_with(path, |file| text.write(file)).map_err(|source| {
+            DatasetError::Io {
                 path: path.to_owned(),
                 source,
-            },
+            }
         })
     }
 
